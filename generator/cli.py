@@ -1,0 +1,79 @@
+"""The command line: a thin shell over `generator.build` (no logic of its own)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import FORMATS, Report, build, check
+from .errors import FactsheetError, exit_code
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _report(report: Report, verb: str) -> None:
+    for o in report.outcomes:
+        for problem in o.problems:
+            click.echo(str(problem), err=True)
+        if o.failure:
+            click.echo(f"{o.display}: {o.failure}", err=True)
+        for warning in o.warnings:
+            click.echo(f"{o.display}: warning: {warning}", err=True)
+        for path in o.written:
+            click.echo(f"wrote {path}")
+        if o.ok and verb == "check":
+            click.echo(f"{o.display}: ok")
+    bad = sum(1 for o in report.outcomes if not o.ok)
+    if bad:
+        click.echo(f"{bad} of {len(report.outcomes)} document(s) failed", err=True)
+
+
+def _run(action: object) -> None:
+    try:
+        report = action()  # type: ignore[operator]
+    except FactsheetError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(exit_code(e))
+    sys.exit(report.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="factsheet")
+def main() -> None:
+    """Build localized PDF and HTML fact sheets from YAML data."""
+
+
+@main.command("build")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--lang", help="Only these editions, e.g. en,ru (default: every language of each document).")
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
+              help="Output formats: html, pdf or both.")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="The output folder.")
+def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Path) -> None:
+    """Build each data file (a folder: every *.yaml in it; default data/) into OUTPUT/<id>/."""
+
+    def action() -> Report:
+        report = build(list(paths), output, _split(lang), _split(formats) or [])
+        _report(report, "build")
+        return report
+
+    _run(action)
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+def check_cmd(paths: tuple[str, ...]) -> None:
+    """Validate data files as a build would, without writing anything."""
+
+    def action() -> Report:
+        report = check(list(paths))
+        _report(report, "check")
+        return report
+
+    _run(action)

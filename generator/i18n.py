@@ -1,0 +1,201 @@
+"""Everything that depends on the edition's language, bound to one locale.
+
+`Formatter(lang)` is to an edition what `babel.Locale` is to Babel: dates, numbers, amounts,
+plural forms, country names, collation and the template's own words, all for one language.
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+import pycountry
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, list_currencies, parse_pattern
+from babel.support import Translations
+
+from .datefmt import DateFormatter
+from .model import DateValue, PluralForms
+
+# `en` in data means international English; `en_US` and the rest keep their own CLDR data.
+_CLDR_ALIASES = {"en": "en_001"}
+
+# The six official languages of the United Nations: the ODS serves documents in each.
+UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+
+CATALOG_DOMAIN = "factsheet"
+
+
+def locale_of(code: str) -> Locale:
+    """The CLDR locale of a language code as written in data; ValueError when unknown."""
+    try:
+        return Locale.parse(_CLDR_ALIASES.get(code, code))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError(f"unknown language {code!r}; expected a CLDR locale identifier such as "
+                         "en, ru, fr, en_GB or zh_Hans") from None
+
+
+def language_problem(code: str) -> str | None:
+    try:
+        locale_of(code)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def bcp47(code: str) -> str:
+    return code.replace("_", "-")
+
+
+def plural_categories(code: str) -> frozenset[str]:
+    return frozenset(locale_of(code).plural_form.tags) | {"other"}
+
+
+# --- countries ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UNName:
+    en: str
+    ru: str
+    status: str
+
+
+@cache
+def un_names() -> dict[str, UNName]:
+    """The names the United Nations uses for its Member and observer States, by ISO code."""
+    text = (resources.files("generator") / "tables" / "un_names.tsv").read_text("utf-8")
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
+    return {r["code"]: UNName(r["en"], r["ru"], r["status"]) for r in rows}
+
+
+def country_problem(code: str) -> str | None:
+    """Why `code` is not an officially assigned ISO 3166-1 alpha-2 code, or None."""
+    if len(code) != 2 or not code.isascii() or not code.isupper():
+        return f"{code!r} is not an ISO 3166-1 alpha-2 country code (two capital letters, such as BY)"
+    if pycountry.countries.get(alpha_2=code) is None:
+        return (f"{code!r} is not an officially assigned ISO 3166-1 alpha-2 country code "
+                "(user-assigned and CLDR-only codes such as ZZ, EU or XK are refused)")
+    return None
+
+
+def currency_problem(code: str) -> str | None:
+    if code not in _currencies():
+        return f"{code!r} is not an ISO 4217 currency code (such as USD, EUR or BYN)"
+    return None
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+# --- catalogs ----------------------------------------------------------------------------------
+
+
+@cache
+def catalog_locales() -> tuple[str, ...]:
+    root = resources.files("generator") / "locale"
+    return tuple(sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES").is_dir()))
+
+
+@cache
+def translations(code: str) -> gettext.NullTranslations:
+    """The template's own words for a language, compiled from its `.po` catalog in memory.
+
+    Compiling at first use means `pip install` alone gives a working tool: there is no `.mo`
+    to forget. English needs no catalog: the words in the templates are English.
+    """
+    locale = locale_of(code)
+    for name in (str(locale), locale.language):
+        po = resources.files("generator") / "locale" / name / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+        if po.is_file():
+            with po.open("rb") as f:
+                catalog = read_po(f, locale=name, domain=CATALOG_DOMAIN)
+            buf = io.BytesIO()
+            write_mo(buf, catalog)
+            buf.seek(0)
+            return Translations(buf, domain=CATALOG_DOMAIN)
+    return gettext.NullTranslations()
+
+
+def has_catalog(code: str) -> bool:
+    locale = locale_of(code)
+    return locale.language == "en" or bool({str(locale), locale.language} & set(catalog_locales()))
+
+
+# --- the formatter -----------------------------------------------------------------------------
+
+
+class Formatter:
+    """Formats values for one language, as an edition in that language shows them."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.locale = locale_of(code)
+        self.tag = bcp47(code)
+        self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+        self._dates = DateFormatter(self.locale)
+        self.translations = translations(code)
+        self._collator = _collator()
+
+    # dates and numbers
+    def date(self, value: DateValue) -> str:
+        return self._dates.format(value)
+
+    def number(self, value: Decimal | int) -> str:
+        """Grouped as the language groups, without trailing zeros (12.50 → 12.5)."""
+        value = Decimal(value)
+        value = Decimal(int(value)) if value == value.to_integral() else value.normalize()
+        return str(format_decimal(value, locale=self.locale, decimal_quantization=False))
+
+    def amount(self, value: Decimal, currency: str) -> str:
+        """A currency amount in the language's own pattern, without decimals when whole."""
+        pattern = parse_pattern(self.locale.currency_formats["standard"])
+        whole = value == value.to_integral()
+        if whole:
+            pattern.frac_prec = (0, 0)
+        return str(pattern.apply(value, self.locale, currency=currency, currency_digits=not whole,
+                                 decimal_quantization=not whole))
+
+    def plural(self, forms: PluralForms, n: Decimal) -> str:
+        category = self.locale.plural_form(n)
+        text = forms.forms.get(category) or forms.forms["other"]
+        return text.value
+
+    # names and order
+    def country(self, code: str) -> str:
+        un = un_names().get(code)
+        if un is not None and self.locale.language in ("en", "ru"):
+            return un.en if self.locale.language == "en" else un.ru
+        return str(self.locale.territories.get(code) or pycountry.countries.get(alpha_2=code).name)
+
+    def sort_key(self, text: str) -> tuple[int, ...]:
+        return tuple(self._collator.sort_key(text))
+
+    # the template's own words
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    @property
+    def undocs_language(self) -> str | None:
+        return self.locale.language if self.locale.language in UN_LANGUAGES else None
+
+
+@cache
+def _collator():  # type: ignore[no-untyped-def]
+    # The Unicode Collation Algorithm with the root order (DUCET): right for English and Russian
+    # (ё after е, й after и), unlike code points.
+    from pyuca import Collator
+
+    return Collator()

@@ -1,0 +1,205 @@
+"""Stage 2, localize: a `Document` and a language → an `Edition`, every value in that language.
+
+Texts are picked (a missing one is an error, never a fallback), Markdown is parsed, dates,
+numbers and names are formatted, chronologies filtered and ordered, annexes collated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .errors import Collector, Position
+from .i18n import Formatter
+from .markup import Fragment, Note, parse
+from .model import (
+    AnnexSection,
+    ChronologySection,
+    DateValue,
+    Document,
+    Event,
+    FactsSection,
+    Group,
+    Localized,
+    Member,
+    Plural,
+    Precision,
+    Section,
+    TextSection,
+)
+from .schema import missing_translation
+
+
+@dataclass(frozen=True)
+class When:
+    text: str  # as the edition's language writes it
+    start: str  # ISO 8601, for <time datetime>
+    end: str | None
+
+
+@dataclass(frozen=True)
+class Prose:
+    pos: Position
+    heading: str | None
+    fragment: Fragment
+
+
+@dataclass(frozen=True)
+class Entry:
+    when: When
+    fragment: Fragment  # the event's text; its `cite` is the last of its notes
+    cite: Note | None
+    event: Event
+
+
+@dataclass(frozen=True)
+class Chronology:
+    pos: Position
+    heading: str | None
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Annex:
+    pos: Position
+    heading: str | None
+    group_key: str
+    name: str
+    as_of: When | None
+    note: Fragment | None
+    members: tuple[str, ...]  # in the order the section asks for
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: Decimal
+    value_text: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    pos: Position
+    heading: str | None
+    figures: tuple[Figure, ...]
+
+
+Block = Prose | Chronology | Annex | Facts
+
+
+@dataclass(frozen=True)
+class Edition:
+    doc: Document
+    lang: str
+    fmt: Formatter
+    title: str
+    subtitle: str | None
+    issuer: str | None
+    date: When | None
+    blocks: tuple[Block, ...]
+
+
+def localize(doc: Document, lang: str) -> tuple[Edition, Collector]:
+    """The edition of `doc` in `lang`; the Collector holds every problem found on the way."""
+    return _Localizer(doc, lang).edition()
+
+
+class _Localizer:
+    def __init__(self, doc: Document, lang: str) -> None:
+        self.doc = doc
+        self.lang = lang
+        self.fmt = Formatter(lang)
+        self.problems = Collector()
+
+    def edition(self) -> tuple[Edition, Collector]:
+        doc = self.doc
+        edition = Edition(
+            doc=doc, lang=self.lang, fmt=self.fmt,
+            title=self.text(doc.title, "title"),
+            subtitle=self.opt(doc.subtitle, "subtitle"),
+            issuer=self.opt(doc.issuer, "issuer"),
+            date=self.when(doc.date) if doc.date else None,
+            blocks=tuple(self.block(s) for s in doc.sections))
+        return edition, self.problems
+
+    # --- values --------------------------------------------------------------------------------
+
+    def text(self, value: Localized, what: str) -> str:
+        t = value.get(self.lang)
+        if t is None:
+            self.problems.add(value.pos, missing_translation(what, self.lang))
+            return ""
+        return t.value.strip()
+
+    def opt(self, value: Localized | None, what: str) -> str | None:
+        return self.text(value, what) if value is not None else None
+
+    def markdown(self, value: Localized, what: str) -> Fragment:
+        t = value.get(self.lang)
+        if t is None:
+            self.problems.add(value.pos, missing_translation(what, self.lang))
+            return Fragment((), ())
+        fragment, problems = parse(t, self.known)
+        self.problems.extend(problems)
+        return fragment
+
+    def known(self, key: str) -> bool:
+        return key in self.doc.sources or key in self.doc.groups
+
+    def plural(self, value: Plural, n: Decimal, what: str) -> str:
+        forms = value.get(self.lang)
+        if forms is None:
+            self.problems.add(value.pos, missing_translation(what, self.lang))
+            return ""
+        return self.fmt.plural(forms, n)
+
+    def when(self, value: DateValue) -> When:
+        return When(self.fmt.date(value), _iso(value.start.first, value.precision),
+                    _iso(value.end.first, value.precision) if value.end else None)
+
+    # --- sections ------------------------------------------------------------------------------
+
+    def block(self, section: Section) -> Block:
+        heading = self.opt(section.heading, "heading")
+        if isinstance(section, TextSection):
+            return Prose(section.pos, heading, self.markdown(section.text, "the text"))
+        if isinstance(section, ChronologySection):
+            events = [e for e in self.doc.events if section.admits(e)]
+            return Chronology(section.pos, heading, tuple(self.entry(e) for e in events))
+        if isinstance(section, AnnexSection):
+            return self.annex(section, heading)
+        assert isinstance(section, FactsSection)
+        return Facts(section.pos, heading, tuple(
+            Figure(f.value,
+                   self.fmt.amount(f.value, f.unit) if f.unit else self.fmt.number(f.value),
+                   self.plural(f.label, f.value, "label"))
+            for f in section.facts))
+
+    def entry(self, event: Event) -> Entry:
+        fragment = self.markdown(event.text, "the event's text")
+        cite = Note(tuple(c.key for c in event.cite)) if event.cite else None
+        return Entry(self.when(event.date), fragment, cite, event)
+
+    def annex(self, section: AnnexSection, heading: str | None) -> Annex:
+        group = self.doc.groups[section.group.key]
+        members = self.members(group)
+        if section.order == "alphabetical":
+            members = sorted(members, key=self.fmt.sort_key)
+        return Annex(section.pos, heading, group.key, self.text(group.name, "the group's name"),
+                     self.when(group.as_of) if group.as_of else None,
+                     self.markdown(group.note, "note") if group.note else None, tuple(members))
+
+    def members(self, group: Group) -> list[str]:
+        return [self.member(m) for m in group.members]
+
+    def member(self, m: Member) -> str:
+        if m.name is None:
+            assert m.code is not None
+            return self.fmt.country(m.code)
+        name = self.text(m.name, "a member's name")
+        return f"{name} ({self.text(m.abbr, 'abbr')})" if m.abbr else name
+
+
+def _iso(d: date, precision: Precision) -> str:
+    return d.isoformat()[: {Precision.YEAR: 4, Precision.MONTH: 7, Precision.DAY: 10}[precision]]

@@ -1,0 +1,199 @@
+"""LM texts: CommonMark with citations `[@key; @key2]` and inline footnotes `^[...]`.
+
+markdown-it-py parses; two inline rules add the contract's constructs. Parsing also checks what
+Markdown parsers otherwise let pass silently: links of other schemes (markdown-it's own
+`validateLink` would quietly turn them into text), images and headings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from .errors import Problem
+from .model import Text
+
+ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One footnote: a citation of sources or groups, or free text (which may cite in place)."""
+
+    keys: tuple[str, ...]  # the cited keys: the note's content, or those cited inside its text
+    children: tuple[Token, ...] | None = None  # free text of `^[...]`; None for a citation
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        """What must be the same in every edition: the kind of note and what it cites."""
+        return ("^" if self.children is not None else "@", *self.keys)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A parsed LM text: its tokens and its footnotes in reading order."""
+
+    tokens: tuple[Token, ...]
+    notes: tuple[Note, ...]
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[@", pos):
+        return False
+    end = src.find("]", pos)
+    if end < 0 or "\n" in src[pos:end]:
+        return False
+    keys = [part.strip() for part in src[pos + 1 : end].split(";")]
+    if not all(k.startswith("@") and len(k) > 1 for k in keys):
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"keys": tuple(k[1:].strip() for k in keys), "offset": pos}
+        token.content = src[pos : end + 1]
+    state.pos = end + 1
+    return True
+
+
+def _footnote_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("^[", pos):
+        return False
+    end = state.md.helpers.parseLinkLabel(state, pos + 1)
+    if end < 0:
+        return False
+    if not silent:
+        children: list[Token] = []
+        state.md.inline.parse(src[pos + 2 : end], state.md, state.env, children)
+        token = state.push("inline_note", "", 0)
+        token.children = children
+        token.meta = {"offset": pos}
+        token.content = src[pos : end + 1]
+    state.pos = end + 1
+    return True
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    # Let every link through to the tokens, so that the check below can name a refused one.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("link", "inline_note", _footnote_rule)
+    return md
+
+
+_MD = _parser()
+
+
+def parse(text: Text, known: Callable[[str], bool]) -> tuple[Fragment, list[Problem]]:
+    """Parse one LM text; `known(key)` says whether a citation key exists."""
+    problems: list[Problem] = []
+    tokens = _MD.parse(text.value, {})
+    notes: list[Note] = []
+
+    def keys_of(token: Token) -> tuple[str, ...]:
+        keys: tuple[str, ...] = token.meta["keys"]
+        for key in keys:
+            if not known(key):
+                problems.append(Problem(text.pos_of(token.content),
+                                        f"unknown source or group {key!r} in {token.content}; "
+                                        "cite a key defined under sources: or groups:"))
+        return keys
+
+    def walk(children: Sequence[Token], in_note: bool) -> list[str]:
+        cited: list[str] = []
+        for tok in children:
+            if tok.type == "citation":
+                keys = keys_of(tok)
+                if in_note:
+                    cited.extend(keys)
+                else:
+                    notes.append(Note(keys))
+            elif tok.type == "inline_note":
+                if in_note:
+                    problems.append(Problem(text.pos_of(tok.content),
+                                            "a footnote cannot hold another footnote (^[...])"))
+                    continue
+                inner = walk(tok.children or [], True)
+                notes.append(Note(tuple(inner), tuple(tok.children or [])))
+            elif tok.type == "image":
+                problems.append(Problem(text.pos_of("![" + tok.content),
+                                        "images are not part of the data format; remove it "
+                                        "or make it a link"))
+            elif tok.type == "link_open":
+                href = str(tok.attrs.get("href", ""))
+                if not href.lower().startswith(ALLOWED_SCHEMES):
+                    problems.append(Problem(text.pos_of(href), f"link to {href!r} refused: "
+                                            "a link must be an absolute http, https or mailto address"))
+        return cited
+
+    for block in tokens:
+        if block.type in ("heading_open",):
+            problems.append(Problem(text.pos_at(_line_offset(text.value, block.map)),
+                                    "headings are not part of a text; give the section a heading: "
+                                    "instead"))
+        if block.type == "inline":
+            walk(block.children or [], False)
+    return Fragment(tuple(tokens), tuple(notes)), problems
+
+
+def _line_offset(value: str, line_map: list[int] | None) -> int:
+    if not line_map:
+        return 0
+    offset = 0
+    for _ in range(line_map[0]):
+        offset = value.index("\n", offset) + 1
+    return offset
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+class NoteHTML(Protocol):
+    """What a footnote looks like in one kind of output; the render stage supplies it."""
+
+    def call(self, note: Note, body: str) -> str:
+        """The footnote call (and, in print, the note itself) for a note whose content is `body`."""
+
+    def citation(self, keys: tuple[str, ...]) -> str:
+        """The reference to what `keys` name: sources' symbol, title, date and link; groups."""
+
+
+class _Renderer(RendererHTML):
+    # RendererHTML registers methods by token type: these add the contract's two inline tokens.
+
+    def softbreak(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # A source newline is not a line break: WeasyPrint would show it inside footnotes.
+        return " "
+
+    def citation(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        notes: NoteHTML = env["notes"]
+        keys: tuple[str, ...] = tokens[idx].meta["keys"]
+        reference = notes.citation(keys)
+        # Inside a free-text footnote a citation is shown in place, not as a footnote of its own.
+        return reference if env.get("in_note") else notes.call(Note(keys), reference)
+
+    def inline_note(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        notes: NoteHTML = env["notes"]
+        children = tokens[idx].children or []
+        body = self.renderInline(children, options, {**env, "in_note": True})
+        return notes.call(Note((), tuple(children)), body)
+
+
+_RENDERER = _Renderer(_MD)
+
+
+def to_html(fragment: Fragment, notes: NoteHTML, *, inline: bool = False) -> str:
+    """The fragment as HTML; `inline` drops the paragraph of a one-paragraph text (event texts)."""
+    env: dict[str, Any] = {"notes": notes}
+    tokens = list(fragment.tokens)
+    if inline and [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
+        return _RENDERER.renderInline(tokens[1].children or [], _MD.options, env)
+    return _RENDERER.render(tokens, _MD.options, env)

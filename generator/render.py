@@ -1,0 +1,215 @@
+"""Stage 4, render: a resolved edition → HTML, through the document's Jinja template.
+
+Two renderings of one template: `web` (one self-contained file, footnotes as a list with links
+both ways) and `print` (the HTML WeasyPrint lays out, footnotes floated to the page bottom).
+Markdown is rendered here, in reading order, so footnote numbers are those the references stage
+assigned; the template receives only escaped strings and `Markup` built by this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import jinja2
+from babel.lists import format_list
+from markupsafe import Markup, escape
+
+from .localize import Annex, Block, Chronology, Facts, Prose, When
+from .markup import Fragment, Note, to_html
+from .references import Footnote, GroupRef, Reference, Resolved
+
+Target = Literal["web", "print"]
+
+
+@dataclass(frozen=True)
+class RenderedNote:
+    number: int
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a template is given: the edition, its blocks and the Markup this module built."""
+
+    html: str
+    print_css: str
+
+
+class _Notes:
+    """Footnote calls in reading order, checked against the numbering of the references stage."""
+
+    def __init__(self, resolved: Resolved, target: Target) -> None:
+        self.resolved = resolved
+        self.target = target
+        self.queue = list(resolved.footnotes)
+        self.rendered: list[RenderedNote] = []
+        self.fmt = resolved.edition.fmt
+
+    def call(self, note: Note, body: str) -> str:
+        footnote: Footnote = self.queue.pop(0)
+        if footnote.note.signature != note.signature:  # pragma: no cover - a bug, not bad data
+            raise AssertionError(f"footnote {footnote.number} rendered out of order")
+        n = footnote.number
+        self.rendered.append(RenderedNote(n, Markup(body)))
+        label = escape(self.fmt.gettext("Footnote %(number)s") % {"number": n})
+        if self.target == "print":
+            # WeasyPrint draws the call itself (::footnote-call); the empty anchor marks where
+            # the call stands so that tests and readers can find its page.
+            return f'<a class="fn-anchor" id="fnref-{n}"></a><span class="footnote" id="fn-{n}">{body}</span>'
+        return (f'<a class="fn-call" id="fnref-{n}" href="#fn-{n}" role="doc-noteref" '
+                f'aria-label="{label}"><sup>{n}</sup></a>')
+
+    def citation(self, keys: tuple[str, ...]) -> str:
+        return "; ".join(_reference_html(self.resolved.references[k], self.fmt) for k in keys)
+
+
+def _reference_html(ref: Reference, fmt: object) -> str:
+    if isinstance(ref, GroupRef):
+        members = format_list(list(ref.members), locale=fmt.locale)  # type: ignore[attr-defined]
+        return f"{escape(ref.name)}: {escape(members)}"
+    parts = []
+    if ref.symbol:
+        parts.append(f'<span class="symbol">{escape(ref.symbol)}</span>')
+    parts.append(f"<cite>{escape(ref.title)}</cite>")
+    if ref.publisher:
+        parts.append(str(escape(ref.publisher)))
+    if ref.date:
+        parts.append(_time(ref.date))
+    text = ", ".join(parts)
+    if ref.url:
+        # `20 декабря 2006 г.` already ends the sentence: no second full stop.
+        last = ref.date.text if ref.date else ref.publisher or ref.title
+        stop = "" if last.endswith(".") else "."
+        text += f'{stop} <a class="url" href="{escape(ref.url)}">{escape(ref.url)}</a>'
+    return text
+
+
+def _time(when: When) -> str:
+    if when.end is None:
+        return f'<time class="date" datetime="{when.start}">{escape(when.text)}</time>'
+    # A range is one expression kept on one line; its ends are machine-readable on their own.
+    return (f'<span class="date" data-start="{when.start}" data-end="{when.end}">'
+            f"{escape(when.text)}</span>")
+
+
+@dataclass(frozen=True)
+class BlockView:
+    kind: str
+    heading: str | None
+    anchor: str
+    html: Markup  # prose
+    rows: tuple[tuple[Markup, Markup], ...]  # chronology: (date, text); facts: (value, label)
+    items: tuple[str, ...]  # annex members
+    caption: str  # annex: the group's name
+    count: int
+    as_of: Markup | None
+    note: Markup | None
+
+
+def _views(resolved: Resolved, notes: _Notes) -> list[BlockView]:
+    views = []
+    for i, block in enumerate(resolved.edition.blocks, start=1):
+        views.append(_view(block, f"section-{i}", notes))
+    if notes.queue:  # pragma: no cover - a bug, not bad data
+        raise AssertionError("footnotes left unrendered")
+    return views
+
+
+def _fragment(fragment: Fragment, notes: _Notes, *, inline: bool = False) -> Markup:
+    return Markup(to_html(fragment, notes, inline=inline))
+
+
+def _view(block: Block, anchor: str, notes: _Notes) -> BlockView:
+    empty = Markup("")
+    base = {"heading": block.heading, "anchor": anchor, "html": empty, "rows": (), "items": (),
+            "caption": "", "count": 0, "as_of": None, "note": None}
+    if isinstance(block, Prose):
+        return BlockView(kind="text", **{**base, "html": _fragment(block.fragment, notes)})
+    if isinstance(block, Chronology):
+        rows = []
+        for entry in block.entries:
+            text = _fragment(entry.fragment, notes, inline=True)
+            if entry.cite is not None:
+                text += Markup(notes.call(entry.cite, notes.citation(entry.cite.keys)))
+            rows.append((Markup(_time(entry.when)), text))
+        return BlockView(kind="chronology", **{**base, "rows": tuple(rows)})
+    if isinstance(block, Annex):
+        note = _fragment(block.note, notes) if block.note else None
+        return BlockView(kind="annex", **{**base, "items": block.members, "caption": block.name,
+                                          "count": len(block.members), "note": note,
+                                          "as_of": Markup(_time(block.as_of)) if block.as_of else None})
+    assert isinstance(block, Facts)
+    rows = [(Markup(f'<span class="nowrap">{escape(f.value_text)}</span>'), Markup(escape(f.label)))
+            for f in block.figures]
+    return BlockView(kind="facts", **{**base, "rows": tuple(rows)})
+
+
+# --- Jinja -------------------------------------------------------------------------------------
+
+
+@cache
+def _environment(lang: str) -> jinja2.Environment:
+    from .i18n import translations
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("generator.templates"))),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["css_string"] = css_string
+    env.filters["page_counter"] = page_counter
+    return env
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal: only the catalogs' words reach CSS, never data, but escape anyway."""
+    return Markup('"' + "".join(c if c.isalnum() or c in " .,:;-–—()/" or ord(c) > 127 and
+                                c not in "\u2028\u2029" else f"\\{ord(c):x} " for c in text) + '"')
+
+
+def page_counter(text: str) -> Markup:
+    """`Page [[page]] of [[pages]]` → `"Page " counter(page) " of " counter(pages)` for @page."""
+    out = []
+    for part in re.split(r"(\[\[pages?\]\])", str(text)):
+        if part == "[[page]]":
+            out.append("counter(page)")
+        elif part == "[[pages]]":
+            out.append("counter(pages)")
+        elif part:
+            out.append(css_string(part))
+    return Markup(" ".join(out))
+
+
+def render(resolved: Resolved, target: Target) -> Page:
+    edition = resolved.edition
+    notes = _Notes(resolved, target)
+    blocks = _views(resolved, notes)
+    env = _environment(edition.lang)
+    template = edition.doc.template
+    fmt = edition.fmt
+    context = {
+        "target": target,
+        "lang": fmt.tag,
+        "dir": fmt.direction,
+        "title": edition.title,
+        "subtitle": edition.subtitle,
+        "issuer": edition.issuer,
+        "date": Markup(_time(edition.date)) if edition.date else None,
+        "blocks": blocks,
+        "notes": notes.rendered,
+        "screen_css": Markup(env.get_template(f"{template}/screen.css").render()),
+        "number": fmt.number,
+    }
+    html = env.get_template(f"{template}/page.html").render(context)
+    print_css = env.get_template(f"{template}/print.css").render(
+        {"paper": edition.doc.paper, "lang": fmt.tag})
+    return Page(html, print_css)

@@ -1,0 +1,208 @@
+"""Read a YAML file into a tree of positioned nodes, values kept exactly as written.
+
+Built from the parser's events rather than `yaml.safe_load`, so that no YAML 1.1 coercion
+(`NO` → False, `2006-12-20` → date, `0755` → 493) ever touches a value, every node keeps its
+line and column, and anchors, aliases and duplicate keys are refused before anything walks them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from .errors import Collector, DataError, Position, Problem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 32
+
+try:  # libyaml's parser is about 15 times faster than the pure-Python one
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Scalar:
+    value: str
+    pos: Position
+    plain: bool  # unquoted, so `null`, `~` and the empty string mean "no value"
+    style: str | None  # None plain, "'" or '"' quoted, "|" literal, ">" folded
+    indent: int = 0  # of a block scalar's content, to place errors inside it
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass(frozen=True)
+class Mapping:
+    items: tuple[tuple[Scalar, Node], ...]
+    pos: Position
+
+    def get(self, key: str) -> Node | None:
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class Sequence:
+    items: tuple[Node, ...]
+    pos: Position
+
+
+Node = Union[Scalar, Mapping, Sequence]
+
+
+def kind_of(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    return "nothing" if node.is_null else f"the text {node.value!r}"
+
+
+def read(path: Path, display: str) -> Mapping:
+    """Read one data file; raise DataError with every problem that stops it from being read."""
+    start = Position(display, 1, 1)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(start, "file not found")]) from None
+    except OSError as e:
+        raise DataError([Problem(start, f"cannot read the file: {e.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError([Problem(start, f"the file is {len(raw):,} bytes; a data file may have "
+                                         f"at most {MAX_FILE_BYTES:,}")])
+    text = _decode(raw, display)
+    nul = text.find("\0")
+    if nul >= 0:
+        raise DataError([Problem(_offset_pos(text, nul, display), "a NUL character is not allowed")])
+    return _build(text, display)
+
+
+
+def _decode(raw: bytes, display: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        good = raw[: e.start].decode("utf-8")
+        pos = _offset_pos(good, len(good), display)
+        raise DataError([Problem(pos, f"the file is not valid UTF-8 (byte 0x{raw[e.start]:02x}); "
+                                       "save it as UTF-8")]) from None
+
+
+def _offset_pos(text: str, offset: int, display: str) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Position(display, line, column)
+
+
+def _mark(mark: yaml.Mark | None, display: str) -> Position:
+    if mark is None:
+        return Position(display, 1, 1)
+    return Position(display, mark.line + 1, mark.column + 1)
+
+
+def _build(text: str, display: str) -> Mapping:
+    problems = Collector()
+    # Each open collection: (kind, start position, items, pending key for mappings, keys seen)
+    stack: list[tuple[str, Position, list[object], list[Scalar | None], dict[str, Position]]] = []
+    documents: list[Node] = []
+    lines = text.split("\n")
+
+    def attach(node: Node) -> None:
+        if not stack:
+            documents.append(node)
+            return
+        kind, _, items, pending, seen = stack[-1]
+        if kind == "seq":
+            items.append(node)
+        elif pending[0] is None:
+            if not isinstance(node, Scalar):
+                problems.add(node.pos, "a mapping key must be plain text")
+                pending[0] = Scalar("", node.pos, True, None)
+                return
+            if node.value in seen:
+                first = seen[node.value]
+                problems.add(node.pos, f"duplicate key {node.value!r} (first written at line "
+                                       f"{first.line}); a key may appear only once in a mapping")
+            seen.setdefault(node.value, node.pos)
+            pending[0] = node
+        else:
+            items.append((pending[0], node))
+            pending[0] = None
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            pos = _mark(event.start_mark, display)
+            if isinstance(event, yaml.AliasEvent):
+                problems.add(pos, f"YAML aliases are not allowed (*{event.anchor}); write the value out")
+                attach(Scalar("", pos, True, None))
+                continue
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                problems.add(pos, f"YAML anchors are not allowed (&{anchor}); write the value out")
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag not in ("!", "tag:yaml.org,2002:str") and not _implicit(event):
+                problems.add(pos, f"YAML tags are not allowed ({tag}); write the value alone")
+            if isinstance(event, yaml.ScalarEvent):
+                indent = _block_indent(lines, event.start_mark.line) if event.style in ("|", ">") else 0
+                style = event.style or None  # libyaml says '' for plain, the Python parser None
+                attach(Scalar(event.value, pos, style is None, style, indent))
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise DataError([*problems.problems, Problem(
+                        pos, f"the data is nested more than {MAX_DEPTH} levels deep")])
+                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                stack.append((kind, pos, [], [None], {}))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                kind, start, items, _, _ = stack.pop()
+                if kind == "map":
+                    attach(Mapping(tuple(items), start))
+                else:
+                    attach(Sequence(tuple(items), start))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = e.problem or e.context or "invalid YAML"
+        raise DataError([*problems.problems, Problem(_mark(mark, display),
+                                                      f"invalid YAML: {what}")]) from None
+    except yaml.YAMLError as e:
+        raise DataError([*problems.problems, Problem(Position(display, 1, 1),
+                                                      f"invalid YAML: {e}")]) from None
+    except (ValueError, RecursionError, OverflowError) as e:
+        raise DataError([*problems.problems, Problem(Position(display, 1, 1),
+                                                      f"invalid YAML: {e}")]) from None
+
+    problems.raise_if_any()
+    if not documents:
+        raise DataError([Problem(Position(display, 1, 1), "the file is empty; "
+                                                           "it must hold one mapping (title:, languages:, ...)")])
+    if len(documents) > 1:
+        raise DataError([Problem(documents[1].pos, "the file holds several YAML documents; "
+                                                    "it must hold exactly one mapping")])
+    root = documents[0]
+    if not isinstance(root, Mapping):
+        raise DataError([Problem(root.pos, f"the file must hold one mapping (title:, languages:, ...), "
+                                            f"not {kind_of(root)}")])
+    return root
+
+
+def _block_indent(lines: list[str], header_line: int) -> int:
+    for line in lines[header_line + 1 :]:
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return 0
+
+
+def _implicit(event: yaml.Event) -> bool:
+    implicit = getattr(event, "implicit", True)
+    if isinstance(implicit, tuple):
+        return bool(implicit[0] or implicit[1])
+    return bool(implicit)

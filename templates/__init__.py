@@ -1,0 +1,1 @@
+"""The templates, installed as the package resource ``generator.templates``."""
