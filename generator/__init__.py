@@ -5,6 +5,6 @@ The library is the product; `factsheet` (the CLI) is a shell over `build()` and 
 
 __version__ = "0.1.0"
 
-from .build import build, check, prepare  # noqa: E402
+from .build import build, check, prepare
 
 __all__ = ["__version__", "build", "check", "prepare"]

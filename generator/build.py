@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .errors import (
@@ -26,7 +27,7 @@ from .errors import (
     RenderError,
     UsageError,
 )
-from .loader import load
+from .loader import read_document
 from .localize import localize
 from .model import Document
 from .references import Resolved, check_parity, resolve
@@ -86,17 +87,35 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
 
 def prepare(path: Path, display: str) -> Prepared:
     """Load, localize every edition and resolve its footnotes; DataError with every problem."""
-    doc = load(path, display)
+    prepared, problems = _prepare(path, display, set(), included=False)
+    problems.raise_if_any()
+    assert prepared is not None
+    return prepared
+
+
+def _prepare(path: Path, display: str, seen: set[Path], *,
+             included: bool) -> tuple[Prepared | None, Collector]:
+    seen.add(path.resolve())
+    doc, loaded = read_document(path, display)
     problems = Collector()
+    if not included:  # an included file's own loading problems were found by the including one
+        problems.extend(loaded.problems)
+    if doc is None:
+        return None, problems
+    clean = not loaded
     editions = []
     for lang in doc.languages:
-        edition, found = localize(doc, lang)
+        # A text missing where the loader already found a problem is not reported twice.
+        edition, found = localize(doc, lang, report_missing=clean)
+        editions.append(resolve(edition, found if clean else Collector()))
         problems.extend(found.problems)
-        editions.append(resolve(edition, problems))
-    if not problems:
+    if clean and not problems:
         problems.extend(check_parity(editions))
-    problems.raise_if_any()
-    return Prepared(doc, tuple(editions))
+    # An included file must be valid on its own: its own sections and their parity too.
+    for inc_path, inc_display in zip(doc.files[1:], doc.displays[1:], strict=True):
+        if inc_path.resolve() not in seen:
+            problems.extend(_prepare(inc_path, inc_display, seen, included=True)[1].problems)
+    return Prepared(doc, tuple(editions)), problems
 
 
 def check(paths: Sequence[str | Path]) -> Report:
@@ -150,7 +169,7 @@ def _build_one(path: Path, display: str, output: Path, langs: Sequence[str] | No
             if "pdf" in formats:
                 from .pdf import write_pdf
 
-                pdf, warnings = write_pdf(render(resolved, "print"))
+                pdf, warnings = write_pdf(partial(render, resolved, "print"))
                 outcome.warnings.extend(f"{stem.name}.pdf: {w}" for w in warnings)
                 files.append((stem.with_name(stem.name + ".pdf"), pdf))
         for target, data in files:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import gettext
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -61,19 +60,16 @@ def plural_categories(code: str) -> frozenset[str]:
 # --- countries ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UNName:
-    en: str
-    ru: str
-    status: str
-
-
 @cache
-def un_names() -> dict[str, UNName]:
-    """The names the United Nations uses for its Member and observer States, by ISO code."""
+def un_names() -> dict[str, dict[str, str]]:
+    """The names the United Nations uses for its Member and observer States: code → language → name.
+
+    The table's columns other than `code` and `status` are languages; adding a column adds the
+    UN's names in that language, with no code to change.
+    """
     text = (resources.files("generator") / "tables" / "un_names.tsv").read_text("utf-8")
     rows = csv.DictReader(io.StringIO(text), delimiter="\t")
-    return {r["code"]: UNName(r["en"], r["ru"], r["status"]) for r in rows}
+    return {r["code"]: {k: v for k, v in r.items() if k not in ("code", "status")} for r in rows}
 
 
 def country_problem(code: str) -> str | None:
@@ -150,11 +146,15 @@ class Formatter:
     def date(self, value: DateValue) -> str:
         return self._dates.format(value)
 
-    def number(self, value: Decimal | int) -> str:
-        """Grouped as the language groups, without trailing zeros (12.50 → 12.5)."""
+    @staticmethod
+    def shown(value: Decimal | int) -> Decimal:
+        """The number as an edition shows it: without trailing zeros (12.50 → 12.5, 1.0 → 1)."""
         value = Decimal(value)
-        value = Decimal(int(value)) if value == value.to_integral() else value.normalize()
-        return str(format_decimal(value, locale=self.locale, decimal_quantization=False))
+        return Decimal(int(value)) if value == value.to_integral() else value.normalize()
+
+    def number(self, value: Decimal | int) -> str:
+        """Grouped as the language groups, without trailing zeros."""
+        return str(format_decimal(self.shown(value), locale=self.locale, decimal_quantization=False))
 
     def amount(self, value: Decimal, currency: str) -> str:
         """A currency amount in the language's own pattern, without decimals when whole."""
@@ -166,16 +166,19 @@ class Formatter:
                                  decimal_quantization=not whole))
 
     def plural(self, forms: PluralForms, n: Decimal) -> str:
-        category = self.locale.plural_form(n)
+        """The form for `n` as shown: `1.0` is shown `1`, and so takes the singular."""
+        category = self.locale.plural_form(self.shown(n))
         text = forms.forms.get(category) or forms.forms["other"]
         return text.value
 
     # names and order
     def country(self, code: str) -> str:
-        un = un_names().get(code)
-        if un is not None and self.locale.language in ("en", "ru"):
-            return un.en if self.locale.language == "en" else un.ru
-        return str(self.locale.territories.get(code) or pycountry.countries.get(alpha_2=code).name)
+        un = un_names().get(code, {}).get(self.locale.language)
+        if un:
+            return un
+        # Every code was checked against pycountry while loading; CLDR knows nearly all of them.
+        country = pycountry.countries.get(alpha_2=code)
+        return str(self.locale.territories.get(code) or getattr(country, "name", code))
 
     def sort_key(self, text: str) -> tuple[int, ...]:
         return tuple(self._collator.sort_key(text))

@@ -6,6 +6,7 @@ at once, each with its `file:line:column`.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from .model import (
     AnnexSection,
     ChronologySection,
     Citation,
-    DateValue,
     Document,
     Event,
     Fact,
@@ -29,8 +29,8 @@ from .model import (
     Source,
     TextSection,
 )
-from .schema import Reader, unknown_key
-from .yamltree import Mapping, Node, Scalar, read
+from .schema import Reader
+from .yamltree import Mapping, Node, Scalar, Sequence, read
 
 UN_SYMBOL = re.compile(r"^[A-Z]+(/[A-Za-z0-9.]+)+( \(\d{4}\))?$")
 DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -66,20 +66,29 @@ class _File:
 
 def load(path: Path | str, display: str | None = None) -> Document:
     """Read a data file and everything it includes; raise DataError with every problem."""
+    doc, problems = read_document(path, display)
+    problems.raise_if_any()
+    assert doc is not None
+    return doc
+
+
+def read_document(path: Path | str, display: str | None = None) -> tuple[Document | None, Collector]:
+    """The document as far as it could be read, and every problem found on the way.
+
+    A document with problems is still returned when its file could be parsed, so that later
+    stages can report their own problems (a refused link, say) in the same run.
+    """
     path = Path(path)
     display = display or str(path)
     problems = Collector()
     loader = _Loader(problems)
     main = loader.file(path, display, ())
     if main is None:
-        problems.raise_if_any()
-        raise AssertionError("a file that failed to load reported no problem")  # pragma: no cover
+        return None, problems
     closure = loader.closure(main)
     for f in closure[1:]:
         loader.check_in_context(f, loader.closure(f))
-    doc = loader.document(main, closure)
-    problems.raise_if_any()
-    return doc
+    return loader.document(main, closure), problems
 
 
 class _Loader:
@@ -95,10 +104,11 @@ class _Loader:
             return self.files[real]
         self.files[real] = None
         try:
-            root = read(path, display)
+            root, found = read(path, display)
         except DataError as e:
             self.problems.extend(e.problems)
             return None
+        self.problems.extend(found)
         f = _File(real, display)
         self._read_file(f, root)
         self.files[real] = f
@@ -134,7 +144,8 @@ class _Loader:
                 f.top[name] = r.localized(top[name], name)
         if "date" in top:
             f.top["date"] = r.date(top["date"], "date", full=True)
-        f.top["template"] = r.choice(top["template"], "template", TEMPLATES) if "template" in top else "factsheet"
+        f.top["template"] = (r.choice(top["template"], "template", TEMPLATES)
+                             if "template" in top else "factsheet")
         f.top["paper"] = r.choice(top["paper"], "paper", ("a4", "letter")) if "paper" in top else "a4"
         for item in r.seq(top["include"], "include") or () if "include" in top else ():
             rel = r.text(item, "an include")
@@ -159,14 +170,15 @@ class _Loader:
             if not r.key(key, "a source key"):
                 continue
             fields = r.mapping(value, f"source {key.value!r}", SOURCE)
-            if fields is None or "title" not in fields:
+            if fields is None:
                 continue
             un = bool(UN_SYMBOL.match(key.value))
             url = r.text(fields["url"], "url") if "url" in fields else None
             if url is not None and not url.value.lower().startswith(("http://", "https://")):
                 r.error(url.pos, f"url {url.value!r} refused: a source's url must be http or https")
             symbol = r.text(fields["symbol"], "symbol") if "symbol" in fields else None
-            title = r.localized(fields["title"], f"the title of source {key.value!r}")
+            title = (r.localized(fields["title"], f"the title of source {key.value!r}")
+                     if "title" in fields else None)
             f.sources[key.value] = Source(
                 key=key.value, pos=key.pos, title=title or Localized(key.pos),
                 date=r.date(fields["date"], "date") if "date" in fields else None,
@@ -183,10 +195,11 @@ class _Loader:
             if not r.key(key, "a group key"):
                 continue
             fields = r.mapping(value, f"group {key.value!r}", GROUP)
-            if fields is None or "name" not in fields:
+            if fields is None:
                 continue
             members = tuple(self._members(r, fields.get("members"), key.value, f))
-            name = r.localized(fields["name"], f"the name of group {key.value!r}")
+            name = (r.localized(fields["name"], f"the name of group {key.value!r}")
+                    if "name" in fields else None)
             f.groups[key.value] = Group(
                 key=key.value, pos=key.pos, name=name or Localized(key.pos),
                 as_of=r.date(fields["as_of"], "as_of") if "as_of" in fields else None,
@@ -233,8 +246,8 @@ class _Loader:
                     continue
                 names[t.value] = item.pos
             out.append(member)
-        if node is not None and not out and not self.problems:
-            r.error(node.pos, f"group {group!r} has no members")
+        if isinstance(node, Sequence) and not node.items:
+            r.error(node.pos, f"group {group!r} has no members; list at least one")
         return out
 
     def _event(self, r: Reader, f: _File, node: Node, index: int) -> None:
@@ -365,12 +378,12 @@ class _Loader:
     def _check_keys(self, f: _File, sources: dict[str, Source], groups: dict[str, Group]) -> None:
         for c in f.cited:
             if c.key not in sources and c.key not in groups:
-                self.problems.add(c.pos, unknown_key(c.key, (*sources, *groups), "sources and groups")
-                                  .replace("unknown key", "unknown source or group"))
+                self.problems.add(c.pos, f"unknown source or group {c.key!r}; cite a key defined under "
+                                         "sources: or groups:" + _suggest(c.key, (*sources, *groups)))
         for s in f.sections:
             if isinstance(s, AnnexSection) and s.group.key not in groups:
-                self.problems.add(s.group.pos, unknown_key(s.group.key, tuple(groups), "groups")
-                                  .replace("unknown key", "unknown group"))
+                self.problems.add(s.group.pos, f"unknown group {s.group.key!r}; an annex names a key "
+                                               "defined under groups:" + _suggest(s.group.key, tuple(groups)))
 
     def document(self, main: _File, closure: list[_File]) -> Document:
         sources, groups, events = self._merged(closure)
@@ -395,7 +408,13 @@ class _Loader:
             sources=sources, groups=groups,
             events=tuple(sorted(events, key=_event_order)),
             sections=tuple(main.sections),
-            files=tuple(g.path for g in closure))
+            files=tuple(g.path for g in closure),
+            displays=tuple(g.display for g in closure))
+
+
+def _suggest(key: str, names: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _event_order(e: Event) -> tuple[object, ...]:
@@ -421,6 +440,3 @@ def _languages(node: Node, problems: Collector) -> tuple[str, ...]:
             out.append(code)
     return tuple(out)
 
-
-# Imported late: the name is only used for a type check in `_languages`.
-from .yamltree import Sequence  # noqa: E402

@@ -100,17 +100,26 @@ class Edition:
     blocks: tuple[Block, ...]
 
 
-def localize(doc: Document, lang: str) -> tuple[Edition, Collector]:
-    """The edition of `doc` in `lang`; the Collector holds every problem found on the way."""
-    return _Localizer(doc, lang).edition()
+def localize(doc: Document, lang: str, *, report_missing: bool = True) -> tuple[Edition, Collector]:
+    """The edition of `doc` in `lang`; the Collector holds every problem found on the way.
+
+    `report_missing=False` when the loader already found problems: a text it could not read
+    is then missing here too, and is not reported a second time.
+    """
+    return _Localizer(doc, lang, report_missing).edition()
 
 
 class _Localizer:
-    def __init__(self, doc: Document, lang: str) -> None:
+    def __init__(self, doc: Document, lang: str, report_missing: bool) -> None:
         self.doc = doc
         self.lang = lang
         self.fmt = Formatter(lang)
         self.problems = Collector()
+        self.report_missing = report_missing
+
+    def missing(self, pos: Position, what: str) -> None:
+        if self.report_missing:
+            self.problems.add(pos, missing_translation(what, self.lang))
 
     def edition(self) -> tuple[Edition, Collector]:
         doc = self.doc
@@ -121,14 +130,24 @@ class _Localizer:
             issuer=self.opt(doc.issuer, "issuer"),
             date=self.when(doc.date) if doc.date else None,
             blocks=tuple(self.block(s) for s in doc.sections))
+        self.check_unshown()
         return edition, self.problems
+
+    def check_unshown(self) -> None:
+        """Texts no section of this document shows are still checked: links, images, keys."""
+        for event in self.doc.events:
+            if (t := event.text.get(self.lang)) is not None:
+                self.problems.extend(parse(t, self.known)[1])
+        for group in self.doc.groups.values():
+            if group.note is not None and (t := group.note.get(self.lang)) is not None:
+                self.problems.extend(parse(t, self.known)[1])
 
     # --- values --------------------------------------------------------------------------------
 
     def text(self, value: Localized, what: str) -> str:
         t = value.get(self.lang)
         if t is None:
-            self.problems.add(value.pos, missing_translation(what, self.lang))
+            self.missing(value.pos, what)
             return ""
         return t.value.strip()
 
@@ -138,7 +157,7 @@ class _Localizer:
     def markdown(self, value: Localized, what: str) -> Fragment:
         t = value.get(self.lang)
         if t is None:
-            self.problems.add(value.pos, missing_translation(what, self.lang))
+            self.missing(value.pos, what)
             return Fragment((), ())
         fragment, problems = parse(t, self.known)
         self.problems.extend(problems)
@@ -150,7 +169,7 @@ class _Localizer:
     def plural(self, value: Plural, n: Decimal, what: str) -> str:
         forms = value.get(self.lang)
         if forms is None:
-            self.problems.add(value.pos, missing_translation(what, self.lang))
+            self.missing(value.pos, what)
             return ""
         return self.fmt.plural(forms, n)
 
@@ -182,7 +201,9 @@ class _Localizer:
         return Entry(self.when(event.date), fragment, cite, event)
 
     def annex(self, section: AnnexSection, heading: str | None) -> Annex:
-        group = self.doc.groups[section.group.key]
+        group = self.doc.groups.get(section.group.key)
+        if group is None:  # reported by the loader
+            return Annex(section.pos, heading, section.group.key, "", None, None, ())
         members = self.members(group)
         if section.order == "alphabetical":
             members = sorted(members, key=self.fmt.sort_key)

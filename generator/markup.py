@@ -17,7 +17,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from .errors import Problem
+from .errors import Position, Problem
 from .model import Text
 
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
@@ -97,12 +97,22 @@ def parse(text: Text, known: Callable[[str], bool]) -> tuple[Fragment, list[Prob
     problems: list[Problem] = []
     tokens = _MD.parse(text.value, {})
     notes: list[Note] = []
+    found: dict[str, int] = {}
+
+    def place(needle: str) -> Position:
+        # The same construct written twice is found twice: search on from the last match.
+        offset = text.value.find(needle, found.get(needle, -1) + 1)
+        if offset < 0:
+            return text.pos
+        found[needle] = offset
+        return text.pos_at(offset)
 
     def keys_of(token: Token) -> tuple[str, ...]:
         keys: tuple[str, ...] = token.meta["keys"]
+        pos = place(token.content)
         for key in keys:
             if not known(key):
-                problems.append(Problem(text.pos_of(token.content),
+                problems.append(Problem(pos,
                                         f"unknown source or group {key!r} in {token.content}; "
                                         "cite a key defined under sources: or groups:"))
         return keys
@@ -118,19 +128,19 @@ def parse(text: Text, known: Callable[[str], bool]) -> tuple[Fragment, list[Prob
                     notes.append(Note(keys))
             elif tok.type == "inline_note":
                 if in_note:
-                    problems.append(Problem(text.pos_of(tok.content),
+                    problems.append(Problem(place(tok.content),
                                             "a footnote cannot hold another footnote (^[...])"))
                     continue
                 inner = walk(tok.children or [], True)
                 notes.append(Note(tuple(inner), tuple(tok.children or [])))
             elif tok.type == "image":
-                problems.append(Problem(text.pos_of("![" + tok.content),
+                problems.append(Problem(place("![" + tok.content),
                                         "images are not part of the data format; remove it "
                                         "or make it a link"))
             elif tok.type == "link_open":
                 href = str(tok.attrs.get("href", ""))
                 if not href.lower().startswith(ALLOWED_SCHEMES):
-                    problems.append(Problem(text.pos_of(href), f"link to {href!r} refused: "
+                    problems.append(Problem(place(href), f"link to {href!r} refused: "
                                             "a link must be an absolute http, https or mailto address"))
         return cited
 
@@ -184,16 +194,39 @@ class _Renderer(RendererHTML):
         notes: NoteHTML = env["notes"]
         children = tokens[idx].children or []
         body = self.renderInline(children, options, {**env, "in_note": True})
-        return notes.call(Note((), tuple(children)), body)
+        cited = tuple(k for c in children if c.type == "citation" for k in c.meta["keys"])
+        return notes.call(Note(cited, tuple(children)), body)
 
 
 _RENDERER = _Renderer(_MD)
 
 
-def to_html(fragment: Fragment, notes: NoteHTML, *, inline: bool = False) -> str:
-    """The fragment as HTML; `inline` drops the paragraph of a one-paragraph text (event texts)."""
+def to_html(fragment: Fragment, notes: NoteHTML, *, inline: bool = False,
+            keep: frozenset[int] = frozenset()) -> str:
+    """The fragment as HTML; `inline` drops the paragraph of a one-paragraph text (event texts).
+
+    `keep` holds indexes of the fragment's notes whose paragraph must not break across pages:
+    the print stage asks for it when a footnote landed on another page than its call.
+    """
     env: dict[str, Any] = {"notes": notes}
-    tokens = list(fragment.tokens)
+    tokens = _keep_together(list(fragment.tokens), keep) if keep else list(fragment.tokens)
     if inline and [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
         return _RENDERER.renderInline(tokens[1].children or [], _MD.options, env)
     return _RENDERER.render(tokens, _MD.options, env)
+
+
+def _keep_together(tokens: list[Token], keep: frozenset[int]) -> list[Token]:
+    index = 0
+    block: int | None = None
+    for i, tok in enumerate(tokens):
+        if tok.type in ("paragraph_open", "list_item_open"):
+            block = i
+        if tok.type != "inline":
+            continue
+        count = sum(1 for c in tok.children or [] if c.type in ("citation", "inline_note"))
+        if block is not None and keep & set(range(index, index + count)):
+            marked = tokens[block].copy()  # tokens are shared by every rendering: never mutate
+            marked.attrSet("class", "keep-together")
+            tokens[block] = marked
+        index += count
+    return tokens

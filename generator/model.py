@@ -109,6 +109,8 @@ class PartialDate:
         if not m:
             raise ValueError(f"{text!r} is not a date; expected 2006, 2006-12 or 2006-12-20")
         year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+        if year < 1:
+            raise ValueError(f"{text!r} is not a date: there is no year 0")
         if m[2] and not 1 <= month <= 12:
             raise ValueError(f"{text!r} is not a date: there is no month {month}")
         if m[3]:
@@ -117,8 +119,6 @@ class PartialDate:
             except ValueError:
                 raise ValueError(f"{text!r} is not a date: {calendar.month_name[month]} {year} "
                                  f"has no day {day}") from None
-        if year < 1:
-            raise ValueError(f"{text!r} is not a date: there is no year 0")
         return cls(year, month, day)
 
 
@@ -279,7 +279,7 @@ class Document:
     events: tuple[Event, ...]
     sections: tuple[Section, ...]
     files: tuple[Path, ...]  # this file and every file it includes, in the order first reached
-    own_file_count: int = 1
+    displays: tuple[str, ...] = ()  # the same files as messages name them
 
     @property
     def source_language(self) -> str:

@@ -7,10 +7,12 @@ HTML-only builds never pay.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import weasyprint
@@ -60,22 +62,50 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def write_pdf(page: Page) -> tuple[bytes, list[str]]:
-    """The PDF, and what WeasyPrint warned about while making it."""
+MAX_LAYOUTS = 4
+
+
+def write_pdf(make_page: Callable[[frozenset[int]], Page]) -> tuple[bytes, list[str]]:
+    """The PDF, and what WeasyPrint warned about while making it.
+
+    WeasyPrint sometimes floats a footnote to the page after its call, when the note does not
+    fit under the call's line. After each layout the pages' anchors say where every call and
+    note stand; a paragraph holding a misplaced call is then kept whole, and laid out again.
+    """
     fonts = _fonts()
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
+    keep: frozenset[int] = frozenset()
     try:
         base = FONTS.as_uri() + "/"
-        css = weasyprint.CSS(string=page.print_css, base_url=base, font_config=fonts,
-                             url_fetcher=_Fetcher())
-        html = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=_Fetcher())
-        data = html.write_pdf(stylesheets=[css], font_config=fonts)
+        for _ in range(MAX_LAYOUTS):
+            page = make_page(keep)
+            css = weasyprint.CSS(string=page.print_css, base_url=base, font_config=fonts,
+                                 url_fetcher=_Fetcher())
+            html = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=_Fetcher())
+            document = html.render(stylesheets=[css], font_config=fonts)
+            misplaced = misplaced_footnotes(document)
+            if not misplaced or misplaced <= keep:
+                break
+            keep |= misplaced
+        data = document.write_pdf()
     except FatalURLFetchingError as e:  # a BaseException: `except Exception` would miss it
         raise RenderError(f"{e}: {e.__cause__}") from e
     except Exception as e:
         raise RenderError(f"the PDF engine failed: {type(e).__name__}: {e}") from e
     finally:
         logger.removeHandler(capture)
-    return bytes(data), capture.messages
+    warnings = capture.messages + [f"footnote {n} is printed on another page than its call"
+                                   for n in sorted(misplaced)]
+    return bytes(data), warnings
+
+
+def misplaced_footnotes(document: Any) -> frozenset[int]:
+    """Numbers of the footnotes whose note is not on the page of its call."""
+    page_of: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            page_of[anchor] = number
+    return frozenset(int(name[len("fnref-"):]) for name, page in page_of.items()
+                     if name.startswith("fnref-") and page_of.get("fn-" + name[len("fnref-"):]) != page)

@@ -70,7 +70,9 @@ def walk(edition: Edition) -> Iterator[tuple[tuple[int, int], Position, Note]]:
 def resolve(edition: Edition, problems: Collector) -> Resolved:
     footnotes = tuple(Footnote(n, note, unit)
                       for n, (unit, _, note) in enumerate(walk(edition), start=1))
-    keys = sorted({k for f in footnotes for k in f.note.keys})
+    doc = edition.doc
+    # Unknown keys were reported while localizing; they get no reference.
+    keys = sorted({k for f in footnotes for k in f.note.keys if k in doc.sources or k in doc.groups})
     pick = _Picker(edition.lang, problems)
     return Resolved(edition, footnotes, {k: reference(edition, k, pick) for k in keys})
 
@@ -101,7 +103,7 @@ def reference(edition: Edition, key: str, pick: _Picker) -> Reference:
         group = doc.groups[key]
         members = [fmt.country(m.code) if m.name is None and m.code else pick.member(m)
                    for m in group.members]
-        return GroupRef(key, pick(group.name, "the group's name"),
+        return GroupRef(key, pick(group.name, f"the name of group {key!r}"),
                         tuple(sorted(members, key=fmt.sort_key)))
     s = doc.sources[key]
     url = s.url
@@ -111,8 +113,9 @@ def reference(edition: Edition, key: str, pick: _Picker) -> Reference:
     date = None
     if s.date is not None:
         date = When(fmt.date(s.date), s.date.iso.split("/")[0], None)
-    return SourceRef(key, s.symbol, pick(s.title, "the title"),
-                     pick(s.publisher, "publisher") if s.publisher else None, date, url)
+    return SourceRef(key, s.symbol, pick(s.title, f"the title of source {key!r}"),
+                     pick(s.publisher, f"the publisher of source {key!r}") if s.publisher else None,
+                     date, url)
 
 
 def check_parity(editions: Sequence[Resolved]) -> list[Problem]:

@@ -18,7 +18,8 @@ import jinja2
 from babel.lists import format_list
 from markupsafe import Markup, escape
 
-from .localize import Annex, Block, Chronology, Facts, Prose, When
+from .i18n import Formatter, translations
+from .localize import Annex, Block, Chronology, Prose, When
 from .markup import Fragment, Note, to_html
 from .references import Footnote, GroupRef, Reference, Resolved
 
@@ -42,8 +43,9 @@ class Page:
 class _Notes:
     """Footnote calls in reading order, checked against the numbering of the references stage."""
 
-    def __init__(self, resolved: Resolved, target: Target) -> None:
+    def __init__(self, resolved: Resolved, target: Target, keep: frozenset[int]) -> None:
         self.resolved = resolved
+        self.keep = keep
         self.target = target
         self.queue = list(resolved.footnotes)
         self.rendered: list[RenderedNote] = []
@@ -59,7 +61,8 @@ class _Notes:
         if self.target == "print":
             # WeasyPrint draws the call itself (::footnote-call); the empty anchor marks where
             # the call stands so that tests and readers can find its page.
-            return f'<a class="fn-anchor" id="fnref-{n}"></a><span class="footnote" id="fn-{n}">{body}</span>'
+            return (f'<a class="fn-anchor" id="fnref-{n}"></a>'
+                    f'<span class="footnote" id="fn-{n}">{body}</span>')
         return (f'<a class="fn-call" id="fnref-{n}" href="#fn-{n}" role="doc-noteref" '
                 f'aria-label="{label}"><sup>{n}</sup></a>')
 
@@ -67,9 +70,9 @@ class _Notes:
         return "; ".join(_reference_html(self.resolved.references[k], self.fmt) for k in keys)
 
 
-def _reference_html(ref: Reference, fmt: object) -> str:
+def _reference_html(ref: Reference, fmt: Formatter) -> str:
     if isinstance(ref, GroupRef):
-        members = format_list(list(ref.members), locale=fmt.locale)  # type: ignore[attr-defined]
+        members = format_list(list(ref.members), locale=fmt.locale)
         return f"{escape(ref.name)}: {escape(members)}"
     parts = []
     if ref.symbol:
@@ -96,39 +99,40 @@ def _time(when: When) -> str:
             f"{escape(when.text)}</span>")
 
 
+_EMPTY = Markup("")
+
+
 @dataclass(frozen=True)
 class BlockView:
     kind: str
-    heading: str | None
     anchor: str
-    html: Markup  # prose
-    rows: tuple[tuple[Markup, Markup], ...]  # chronology: (date, text); facts: (value, label)
-    items: tuple[str, ...]  # annex members
-    caption: str  # annex: the group's name
-    count: int
-    as_of: Markup | None
-    note: Markup | None
+    heading: str | None
+    html: Markup = _EMPTY  # prose
+    rows: tuple[tuple[Markup, Markup], ...] = ()  # chronology: (date, text); facts: (value, label)
+    items: tuple[str, ...] = ()  # annex members
+    caption: str = ""  # annex: the group's name
+    count: int = 0
+    as_of: Markup | None = None
+    note: Markup | None = None
 
 
 def _views(resolved: Resolved, notes: _Notes) -> list[BlockView]:
-    views = []
-    for i, block in enumerate(resolved.edition.blocks, start=1):
-        views.append(_view(block, f"section-{i}", notes))
+    views = [_view(block, f"section-{i}", notes)
+             for i, block in enumerate(resolved.edition.blocks, start=1)]
     if notes.queue:  # pragma: no cover - a bug, not bad data
         raise AssertionError("footnotes left unrendered")
     return views
 
 
 def _fragment(fragment: Fragment, notes: _Notes, *, inline: bool = False) -> Markup:
-    return Markup(to_html(fragment, notes, inline=inline))
+    upcoming = [f.number for f in notes.queue[: len(fragment.notes)]]
+    keep = frozenset(i for i, n in enumerate(upcoming) if n in notes.keep)
+    return Markup(to_html(fragment, notes, inline=inline, keep=keep))
 
 
 def _view(block: Block, anchor: str, notes: _Notes) -> BlockView:
-    empty = Markup("")
-    base = {"heading": block.heading, "anchor": anchor, "html": empty, "rows": (), "items": (),
-            "caption": "", "count": 0, "as_of": None, "note": None}
     if isinstance(block, Prose):
-        return BlockView(kind="text", **{**base, "html": _fragment(block.fragment, notes)})
+        return BlockView("text", anchor, block.heading, html=_fragment(block.fragment, notes))
     if isinstance(block, Chronology):
         rows = []
         for entry in block.entries:
@@ -136,16 +140,15 @@ def _view(block: Block, anchor: str, notes: _Notes) -> BlockView:
             if entry.cite is not None:
                 text += Markup(notes.call(entry.cite, notes.citation(entry.cite.keys)))
             rows.append((Markup(_time(entry.when)), text))
-        return BlockView(kind="chronology", **{**base, "rows": tuple(rows)})
+        return BlockView("chronology", anchor, block.heading, rows=tuple(rows))
     if isinstance(block, Annex):
-        note = _fragment(block.note, notes) if block.note else None
-        return BlockView(kind="annex", **{**base, "items": block.members, "caption": block.name,
-                                          "count": len(block.members), "note": note,
-                                          "as_of": Markup(_time(block.as_of)) if block.as_of else None})
-    assert isinstance(block, Facts)
+        return BlockView("annex", anchor, block.heading, items=block.members, caption=block.name,
+                         count=len(block.members),
+                         note=_fragment(block.note, notes) if block.note else None,
+                         as_of=Markup(_time(block.as_of)) if block.as_of else None)
     rows = [(Markup(f'<span class="nowrap">{escape(f.value_text)}</span>'), Markup(escape(f.label)))
             for f in block.figures]
-    return BlockView(kind="facts", **{**base, "rows": tuple(rows)})
+    return BlockView("facts", anchor, block.heading, rows=tuple(rows))
 
 
 # --- Jinja -------------------------------------------------------------------------------------
@@ -153,8 +156,6 @@ def _view(block: Block, anchor: str, notes: _Notes) -> BlockView:
 
 @cache
 def _environment(lang: str) -> jinja2.Environment:
-    from .i18n import translations
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("generator.templates"))),
         autoescape=True,
@@ -172,8 +173,8 @@ def _environment(lang: str) -> jinja2.Environment:
 
 def css_string(text: str) -> Markup:
     """A CSS string literal: only the catalogs' words reach CSS, never data, but escape anyway."""
-    return Markup('"' + "".join(c if c.isalnum() or c in " .,:;-–—()/" or ord(c) > 127 and
-                                c not in "\u2028\u2029" else f"\\{ord(c):x} " for c in text) + '"')
+    return Markup('"' + "".join(c if c.isalnum() or c in " .,:;-–—()/" or (ord(c) > 127 and
+                                c not in "\u2028\u2029") else f"\\{ord(c):x} " for c in text) + '"')
 
 
 def page_counter(text: str) -> Markup:
@@ -189,9 +190,10 @@ def page_counter(text: str) -> Markup:
     return Markup(" ".join(out))
 
 
-def render(resolved: Resolved, target: Target) -> Page:
+def render(resolved: Resolved, target: Target, keep: frozenset[int] = frozenset()) -> Page:
+    """`keep`: footnote numbers whose calling paragraph must not break across pages."""
     edition = resolved.edition
-    notes = _Notes(resolved, target)
+    notes = _Notes(resolved, target, keep)
     blocks = _views(resolved, notes)
     env = _environment(edition.lang)
     template = edition.doc.template

@@ -7,9 +7,9 @@ line and column, and anchors, aliases and duplicate keys are refused before anyt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any
 
 import yaml
 
@@ -55,7 +55,7 @@ class Sequence:
     pos: Position
 
 
-Node = Union[Scalar, Mapping, Sequence]
+Node = Scalar | Mapping | Sequence
 
 
 def kind_of(node: Node) -> str:
@@ -66,8 +66,13 @@ def kind_of(node: Node) -> str:
     return "nothing" if node.is_null else f"the text {node.value!r}"
 
 
-def read(path: Path, display: str) -> Mapping:
-    """Read one data file; raise DataError with every problem that stops it from being read."""
+def read(path: Path, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
+    """Read one data file: its tree, and the problems that did not stop the reading.
+
+    A duplicate key, an anchor or an alias is reported but the rest of the file is still
+    read, so that its other problems are reported in the same run; what stops the reading
+    (bad YAML, bad encoding, not one mapping) raises DataError.
+    """
     start = Position(display, 1, 1)
     try:
         raw = path.read_bytes()
@@ -104,70 +109,81 @@ def _offset_pos(text: str, offset: int, display: str) -> Position:
     return Position(display, line, column)
 
 
-def _mark(mark: yaml.Mark | None, display: str) -> Position:
+def _mark(mark: Any, display: str) -> Position:
     if mark is None:
         return Position(display, 1, 1)
     return Position(display, mark.line + 1, mark.column + 1)
 
 
-def _build(text: str, display: str) -> Mapping:
+@dataclass
+class _Open:
+    """A mapping or list whose end event has not come yet."""
+
+    mapping: bool
+    pos: Position
+    items: list[Node] = field(default_factory=list)
+    pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
+    pending: Scalar | None = None  # a mapping's key waiting for its value
+    seen: dict[str, Position] = field(default_factory=dict)
+
+
+def _build(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
     problems = Collector()
-    # Each open collection: (kind, start position, items, pending key for mappings, keys seen)
-    stack: list[tuple[str, Position, list[object], list[Scalar | None], dict[str, Position]]] = []
+    stack: list[_Open] = []
     documents: list[Node] = []
     lines = text.split("\n")
+    shared = False  # an anchor or alias was seen
 
     def attach(node: Node) -> None:
         if not stack:
             documents.append(node)
             return
-        kind, _, items, pending, seen = stack[-1]
-        if kind == "seq":
-            items.append(node)
-        elif pending[0] is None:
+        top = stack[-1]
+        if not top.mapping:
+            top.items.append(node)
+        elif top.pending is None:
             if not isinstance(node, Scalar):
                 problems.add(node.pos, "a mapping key must be plain text")
-                pending[0] = Scalar("", node.pos, True, None)
+                top.pending = Scalar("", node.pos, True, None)
                 return
-            if node.value in seen:
-                first = seen[node.value]
+            if node.value in top.seen:
+                first = top.seen[node.value]
                 problems.add(node.pos, f"duplicate key {node.value!r} (first written at line "
                                        f"{first.line}); a key may appear only once in a mapping")
-            seen.setdefault(node.value, node.pos)
-            pending[0] = node
+            top.seen.setdefault(node.value, node.pos)
+            top.pending = node
         else:
-            items.append((pending[0], node))
-            pending[0] = None
+            top.pairs.append((top.pending, node))
+            top.pending = None
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
             pos = _mark(event.start_mark, display)
             if isinstance(event, yaml.AliasEvent):
                 problems.add(pos, f"YAML aliases are not allowed (*{event.anchor}); write the value out")
+                shared = True
                 attach(Scalar("", pos, True, None))
                 continue
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
                 problems.add(pos, f"YAML anchors are not allowed (&{anchor}); write the value out")
+                shared = True
             tag = getattr(event, "tag", None)
             if tag is not None and tag not in ("!", "tag:yaml.org,2002:str") and not _implicit(event):
                 problems.add(pos, f"YAML tags are not allowed ({tag}); write the value alone")
             if isinstance(event, yaml.ScalarEvent):
-                indent = _block_indent(lines, event.start_mark.line) if event.style in ("|", ">") else 0
                 style = event.style or None  # libyaml says '' for plain, the Python parser None
+                indent = _block_indent(lines, pos.line - 1) if style in ("|", ">") else 0
                 attach(Scalar(event.value, pos, style is None, style, indent))
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise DataError([*problems.problems, Problem(
                         pos, f"the data is nested more than {MAX_DEPTH} levels deep")])
-                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                stack.append((kind, pos, [], [None], {}))
+                stack.append(_Open(isinstance(event, yaml.MappingStartEvent), pos))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                kind, start, items, _, _ = stack.pop()
-                if kind == "map":
-                    attach(Mapping(tuple(items), start))
-                else:
-                    attach(Sequence(tuple(items), start))
+                done = stack.pop()
+                attach(Mapping(tuple(done.pairs), done.pos) if done.mapping
+                       else Sequence(tuple(done.items), done.pos))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = e.problem or e.context or "invalid YAML"
@@ -180,10 +196,12 @@ def _build(text: str, display: str) -> Mapping:
         raise DataError([*problems.problems, Problem(Position(display, 1, 1),
                                                       f"invalid YAML: {e}")]) from None
 
-    problems.raise_if_any()
+    if shared:
+        # Anchors and aliases stop the file: the tree would hold holes where they stood.
+        problems.raise_if_any()
     if not documents:
-        raise DataError([Problem(Position(display, 1, 1), "the file is empty; "
-                                                           "it must hold one mapping (title:, languages:, ...)")])
+        raise DataError([Problem(Position(display, 1, 1),
+                                 "the file is empty; it must hold one mapping (title:, languages:, ...)")])
     if len(documents) > 1:
         raise DataError([Problem(documents[1].pos, "the file holds several YAML documents; "
                                                     "it must hold exactly one mapping")])
@@ -191,7 +209,7 @@ def _build(text: str, display: str) -> Mapping:
     if not isinstance(root, Mapping):
         raise DataError([Problem(root.pos, f"the file must hold one mapping (title:, languages:, ...), "
                                             f"not {kind_of(root)}")])
-    return root
+    return root, tuple(problems.problems)
 
 
 def _block_indent(lines: list[str], header_line: int) -> int:

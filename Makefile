@@ -1,0 +1,26 @@
+# The two commands a newcomer needs (see README.md):
+#   make example   set up everything and build the example documents into output/
+#   make test      set up everything and run the linters and the tests
+PY := .venv/bin/python
+
+.PHONY: setup example test lint golden clean
+
+setup:
+	@bash scripts/setup.sh
+
+example: setup
+	$(PY) -m generator build data --output output
+
+lint: setup
+	$(PY) -m ruff check generator tests
+	$(PY) -m mypy
+
+test: lint
+	$(PY) -m pytest -q
+
+# Regenerate the golden HTML kept beside the test fixtures (review the diff before committing).
+golden: setup
+	$(PY) -m tests.golden
+
+clean:
+	rm -rf output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up everything a fresh Debian/Ubuntu machine needs: the system libraries WeasyPrint uses
+# (installed with apt-get only when missing), then a virtual environment with the package and
+# its test tools. Safe to run again; it does nothing that is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
+have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
+have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
+have_lib 'libfontconfig.so.1' || need+=(libfontconfig1)
+if ((${#need[@]})); then
+  echo "setup: installing system packages: ${need[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$python" -m venv .venv
+fi
+stamp=.venv/.factsheet-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing factsheet and its test tools into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  touch "$stamp"
+fi
