@@ -8,8 +8,6 @@ the other documents of the build.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -30,6 +28,7 @@ from .errors import (
 from .loader import read_document
 from .localize import localize
 from .model import Document
+from .output import OutputFolder
 from .references import Resolved, check_parity, resolve
 
 FORMATS = ("html", "pdf")
@@ -135,7 +134,8 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; expected html or pdf")
     files = discover(paths)
-    outcomes = [_build_one(path, display, output, langs, formats) for path, display in files]
+    with OutputFolder(output, [path for path, _ in files]) as folder:
+        outcomes = [_build_one(path, display, folder, langs, formats) for path, display in files]
     if langs:
         built = {p.name.split(".")[-2] for o in outcomes for p in o.written}
         valid = all(o.ok for o in outcomes)
@@ -145,7 +145,7 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
     return Report(outcomes)
 
 
-def _build_one(path: Path, display: str, output: Path, langs: Sequence[str] | None,
+def _build_one(path: Path, display: str, folder: OutputFolder, langs: Sequence[str] | None,
                formats: Sequence[str]) -> Outcome:
     outcome = Outcome(display)
     try:
@@ -162,7 +162,8 @@ def _build_one(path: Path, display: str, output: Path, langs: Sequence[str] | No
             lang = resolved.edition.lang
             if langs and lang not in langs:
                 continue
-            stem = output / doc.id / f"{doc.id}.{lang}"
+            outcome.warnings.extend(resolved.edition.warnings)
+            stem = folder.path / doc.id / f"{doc.id}.{lang}"
             if "html" in formats:
                 files.append((stem.with_name(stem.name + ".html"),
                               render(resolved, "web").html.encode("utf-8")))
@@ -173,29 +174,10 @@ def _build_one(path: Path, display: str, output: Path, langs: Sequence[str] | No
                 outcome.warnings.extend(f"{stem.name}.pdf: {w}" for w in warnings)
                 files.append((stem.with_name(stem.name + ".pdf"), pdf))
         for target, data in files:
-            write_atomic(target, data)
+            folder.write(target, data)
             outcome.written.append(target)
     except (RenderError, OutputError) as e:
         outcome.failure = str(e)
     except FactsheetError as e:  # pragma: no cover - every stage raises one of the above
         outcome.failure = str(e)
     return outcome
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target, flush to disk, then rename over it: never a half-written file."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as e:
-        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e

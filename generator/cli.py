@@ -77,3 +77,4 @@ def check_cmd(paths: tuple[str, ...]) -> None:
         return report
 
     _run(action)
+

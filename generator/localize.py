@@ -98,6 +98,7 @@ class Edition:
     issuer: str | None
     date: When | None
     blocks: tuple[Block, ...]
+    warnings: tuple[str, ...] = ()  # what is worth saying but does not stop the build
 
 
 def localize(doc: Document, lang: str, *, report_missing: bool = True) -> tuple[Edition, Collector]:
