@@ -52,16 +52,22 @@ class RenderError(FactsheetError):
     """The PDF engine failed on a document that passed validation."""
 
 
+class OutputLocked(FactsheetError):
+    """Another build holds the output folder's lock and did not finish in time."""
+
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_FAILED = 3
+EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
 _EXIT_CODES: tuple[tuple[type[FactsheetError], int], ...] = (
     (DataError, EXIT_INVALID),
     (UsageError, EXIT_USAGE),
     (OutputError, EXIT_FAILED),
     (RenderError, EXIT_FAILED),
+    (OutputLocked, EXIT_LOCKED),
 )
 
 

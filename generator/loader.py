@@ -172,7 +172,7 @@ class _Loader:
             fields = r.mapping(value, f"source {key.value!r}", SOURCE)
             if fields is None:
                 continue
-            un = bool(UN_SYMBOL.match(key.value))
+            un = bool(UN_SYMBOL.fullmatch(key.value))
             url = r.text(fields["url"], "url") if "url" in fields else None
             if url is not None and not url.value.lower().startswith(("http://", "https://")):
                 r.error(url.pos, f"url {url.value!r} refused: a source's url must be http or https")
@@ -392,7 +392,7 @@ class _Loader:
             self._check_keys(g, sources, groups)
         doc_id = main.path.stem
         pos = Position(main.display, 1, 1)
-        if not DOCUMENT_ID.match(doc_id):
+        if not DOCUMENT_ID.fullmatch(doc_id):
             self.problems.add(pos, f"the file name {main.path.name!r} cannot name a document: use "
                                    "letters, digits, '.', '_' and '-' only")
         top = main.top
