@@ -62,7 +62,8 @@ def test_filters(tmp_path: Path, section: str, expected: list[str]) -> None:
 
 def test_filter_bounds_the_wrong_way_round_is_an_error(tmp_path: Path) -> None:
     data = tmp_path / "doc.yaml"
-    data.write_text("title: T\nlanguages: [en]\nsections:\n  - chronology: {from: 2011, to: 2010-12}\n", "utf-8")
+    data.write_text("title: T\nlanguages: [en]\nsections:\n"
+                    "  - chronology: {from: 2011, to: 2010-12}\n", "utf-8")
     report = build([data], tmp_path / "out", formats=["html"])
     assert [str(p) for p in report.outcomes[0].problems] == [
         f"{data}:4:24: from (2011) is after to (2010-12)"]
