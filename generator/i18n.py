@@ -12,6 +12,7 @@ import io
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from typing import Protocol
 
 import pycountry
 from babel import Locale, UnknownLocaleError
@@ -22,6 +23,7 @@ from babel.support import Translations
 
 from .datefmt import DateFormatter
 from .model import DateValue, PluralForms
+from .typography import Rules, rules_for, typeset_text
 
 # `en` in data means international English; `en_US` and the rest keep their own CLDR data.
 _CLDR_ALIASES = {"en": "en_001"}
@@ -140,7 +142,12 @@ class Formatter:
         self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
         self._dates = DateFormatter(self.locale)
         self.translations = translations(code)
-        self._collator = _collator()
+        self._collator = _collator(str(self.locale))
+        self.typography: Rules = rules_for(self.locale)
+
+    def typeset(self, text: str) -> str:
+        """A plain text of the data (a heading, a title, a label) in the language's typography."""
+        return typeset_text(text, self.typography)
 
     # dates and numbers
     def date(self, value: DateValue) -> str:
@@ -180,8 +187,9 @@ class Formatter:
         country = pycountry.countries.get(alpha_2=code)
         return str(self.locale.territories.get(code) or getattr(country, "name", code))
 
-    def sort_key(self, text: str) -> tuple[int, ...]:
-        return tuple(self._collator.sort_key(text))
+    def sort_key(self, text: str) -> bytes:
+        """The key that orders texts as the language's alphabet does (its CLDR tailoring)."""
+        return self._collator.sort_key(text)
 
     # the template's own words
     def gettext(self, message: str) -> str:
@@ -195,10 +203,35 @@ class Formatter:
         return self.locale.language if self.locale.language in UN_LANGUAGES else None
 
 
-@cache
-def _collator():  # type: ignore[no-untyped-def]
-    # The Unicode Collation Algorithm with the root order (DUCET): right for English and Russian
-    # (ё after е, й after и), unlike code points.
-    from pyuca import Collator
+class _Collator(Protocol):
+    def sort_key(self, text: str) -> bytes: ...
 
-    return Collator()
+
+@cache
+def _collator(name: str) -> _Collator:
+    """ICU's collator with the language's CLDR tailoring; the root order where ICU cannot load."""
+    try:
+        import icu  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except ImportError:  # pragma: no cover - pyicu-wheels is a dependency
+        return _RootCollator()
+    collator = icu.Collator.createInstance(icu.Locale(name))
+
+    class IcuCollator:
+        def sort_key(self, text: str) -> bytes:
+            return bytes(collator.getSortKey(text))
+
+    return IcuCollator()
+
+
+class _RootCollator:
+    """The Unicode Collation Algorithm with the root order (DUCET), without tailoring: right for
+    English and Russian (ё after е, й after и), not for Swedish or Chinese."""
+
+    def __init__(self) -> None:
+        from pyuca import Collator
+
+        self._uca = Collator()
+
+    def sort_key(self, text: str) -> bytes:
+        # Fixed-width big-endian weights compare as bytes exactly as the tuple compares.
+        return b"".join(w.to_bytes(2, "big") for w in self._uca.sort_key(text))

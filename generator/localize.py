@@ -126,9 +126,9 @@ class _Localizer:
         doc = self.doc
         edition = Edition(
             doc=doc, lang=self.lang, fmt=self.fmt,
-            title=self.text(doc.title, "title"),
-            subtitle=self.opt(doc.subtitle, "subtitle"),
-            issuer=self.opt(doc.issuer, "issuer"),
+            title=self.prose(doc.title, "title") or "",
+            subtitle=self.prose(doc.subtitle, "subtitle"),
+            issuer=self.prose(doc.issuer, "issuer"),
             date=self.when(doc.date) if doc.date else None,
             blocks=tuple(self.block(s) for s in doc.sections))
         self.check_unshown()
@@ -155,12 +155,17 @@ class _Localizer:
     def opt(self, value: Localized | None, what: str) -> str | None:
         return self.text(value, what) if value is not None else None
 
+    def prose(self, value: Localized | None, what: str) -> str | None:
+        """A plain text shown as prose (title, heading, label), in the language's typography."""
+        text = self.opt(value, what)
+        return self.fmt.typeset(text) if text else text
+
     def markdown(self, value: Localized, what: str) -> Fragment:
         t = value.get(self.lang)
         if t is None:
             self.missing(value.pos, what)
             return Fragment((), ())
-        fragment, problems = parse(t, self.known)
+        fragment, problems = parse(t, self.known, self.fmt.typography)
         self.problems.extend(problems)
         return fragment
 
@@ -181,7 +186,7 @@ class _Localizer:
     # --- sections ------------------------------------------------------------------------------
 
     def block(self, section: Section) -> Block:
-        heading = self.opt(section.heading, "heading")
+        heading = self.prose(section.heading, "heading")
         if isinstance(section, TextSection):
             return Prose(section.pos, heading, self.markdown(section.text, "the text"))
         if isinstance(section, ChronologySection):
@@ -193,7 +198,7 @@ class _Localizer:
         return Facts(section.pos, heading, tuple(
             Figure(f.value,
                    self.fmt.amount(f.value, f.unit) if f.unit else self.fmt.number(f.value),
-                   self.plural(f.label, f.value, "label"))
+                   self.fmt.typeset(self.plural(f.label, f.value, "label")))
             for f in section.facts))
 
     def entry(self, event: Event) -> Entry:
@@ -208,7 +213,7 @@ class _Localizer:
         members = self.members(group)
         if section.order == "alphabetical":
             members = sorted(members, key=self.fmt.sort_key)
-        return Annex(section.pos, heading, group.key, self.text(group.name, "the group's name"),
+        return Annex(section.pos, heading, group.key, self.prose(group.name, "the group's name") or "",
                      self.when(group.as_of) if group.as_of else None,
                      self.markdown(group.note, "note") if group.note else None, tuple(members))
 

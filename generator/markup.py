@@ -19,6 +19,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from .errors import Position, Problem
 from .model import Text
+from .typography import Rules, typeset_tokens
 
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
 
@@ -92,10 +93,17 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
-def parse(text: Text, known: Callable[[str], bool]) -> tuple[Fragment, list[Problem]]:
-    """Parse one LM text; `known(key)` says whether a citation key exists."""
+def parse(text: Text, known: Callable[[str], bool],
+          rules: Rules | None = None) -> tuple[Fragment, list[Problem]]:
+    """Parse one LM text; `known(key)` says whether a citation key exists.
+
+    With `rules`, the text (never code, links' targets or citations) is typeset in the
+    language's typography (`typography.py`).
+    """
     problems: list[Problem] = []
     tokens = _MD.parse(text.value, {})
+    if rules is not None:
+        tokens = typeset_tokens(tokens, rules)
     notes: list[Note] = []
     found: dict[str, int] = {}
 

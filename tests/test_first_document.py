@@ -137,9 +137,10 @@ def test_key_figures_take_the_plural_form_of_their_number(first_document: dict[s
 
 
 @pytest.mark.parametrize(("lang", "title", "author", "page"), [
-    ("en", "Belarus' role in the global fight against human trafficking",
+    # Titles are typeset: a typographic apostrophe, no-break spaces after Russian `в` and `с`.
+    ("en", "Belarus\u2019 role in the global fight against human trafficking",
      "Ministry of Foreign Affairs of the Republic of Belarus", "Page {n} of {total}"),
-    ("ru", "Роль Беларуси в глобальной борьбе с торговлей людьми",
+    ("ru", "Роль Беларуси в\u00a0глобальной борьбе с\u00a0торговлей людьми",
      "Министерство иностранных дел Республики Беларусь", "Стр. {n} из {total}"),
 ])
 def test_pdf_metadata_running_head_and_page_numbers(first_document: dict[str, Edition], lang: str,

@@ -1,0 +1,344 @@
+"""Typography of the data's texts, per language: quotes, dashes, no-break spaces, ranges.
+
+Driven by `RULES`, one row of data per language (a new language is a new row, never a branch in
+code). The rules touch only prose: document symbols (`A/RES/61/180`), links, e-mail addresses
+and numbers with digits on both sides of a sign are left exactly as written, and in Markdown
+only text is typeset: code spans, citations and link targets are not text (`typeset_tokens`).
+
+A text may come in parts (the text tokens of one Markdown paragraph, split by emphasis or links):
+quotes are paired across the parts, and every change stays in the part it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from babel import Locale
+from markdown_it.token import Token
+
+NBSP = "\u00a0"  # NO-BREAK SPACE
+NNBSP = "\u202f"  # NARROW NO-BREAK SPACE
+WJ = "\u2060"  # WORD JOINER: no line break on either side
+EN_DASH = "\u2013"
+EM_DASH = "\u2014"
+APOSTROPHE = "\u2019"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The typographic conventions of one language."""
+
+    quotes: str = "“”‘’"  # outer open, outer close, inner open, inner close
+    quote_padding: str = ""  # the space kept inside the outer quotes (French « … »)
+    space_before: str = ""  # punctuation set apart from the word before it (French ; : ! ?)
+    colon_space: str = NBSP  # the space before `:` when `space_before` has it
+    punct_space: str = NNBSP  # the space before the other signs of `space_before`
+    dash: str = EN_DASH  # the dash between words (a spaced hyphen, `--` or a spaced dash)
+    short_words: frozenset[str] = frozenset()  # one-letter words kept on the line of the next word
+    # Words that stay with the number before them (`2006 г.`, `5 млн`) or after them (`p. 5`).
+    units: frozenset[str] = frozenset()
+    number_signs: frozenset[str] = frozenset({"№", "§", "No.", "Nos."})
+    group_space: str | None = None  # `50 000` written with a space is grouped with this space
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_SLAVIC_SHORT = _words("в к с о у и а я В К С О У И А Я")
+_RU_UNITS = _words("г. гг. в. вв. млн млрд тыс. трлн руб. долл. чел. км м кг т л %")
+
+# One row per language (CLDR language code, or full locale where a variant differs).
+RULES: dict[str, Rules] = {
+    "en": Rules(units=frozenset({"%", "km", "kg", "per cent"}),
+                number_signs=frozenset({"№", "§", "No.", "Nos.", "p.", "pp.", "para.", "paras."})),
+    "en_US": Rules(dash=EM_DASH),
+    "ru": Rules(quotes="«»„“", dash=EM_DASH, short_words=_SLAVIC_SHORT, units=_RU_UNITS,
+                number_signs=frozenset({"№", "§", "п.", "ст.", "с.", "гл.", "т."})),
+    "be": Rules(quotes="«»„“", dash=EM_DASH,
+                short_words=_words("у ў і а з в о У Ў І А З В О"),
+                units=_words("г. гг. ст. млн млрд тыс. руб. км кг %")),
+    "uk": Rules(quotes="«»„“", dash=EM_DASH,
+                short_words=_words("в у з і й а о В У З І Й А О"),
+                units=_words("р. рр. ст. млн млрд тис. грн км кг %")),
+    "bg": Rules(quotes="„“’’", dash=EM_DASH, short_words=_words("в с и а у В С И А У")),
+    "pl": Rules(quotes="„”«»", short_words=_words("a i o u w z A I O U W Z")),
+    "cs": Rules(quotes="„“‚‘", short_words=_words("a i k o s u v z A I K O S U V Z")),
+    "sk": Rules(quotes="„“‚‘", short_words=_words("a i k o s u v z A I K O S U V Z")),
+    "fr": Rules(quotes="«»“”", quote_padding=NNBSP, space_before=";:!?",
+                units=frozenset({"%", "km", "kg", "€", "$"}),
+                number_signs=frozenset({"№", "§", "n°", "nos", "p."})),
+    "fr_CH": Rules(quotes="«»‹›"),
+    "de": Rules(quotes="„“‚‘", units=frozenset({"%", "km", "kg", "Mio.", "Mrd."}),
+                number_signs=frozenset({"№", "§", "Nr.", "S."})),
+    "de_CH": Rules(quotes="«»‹›"),
+    "es": Rules(quotes="«»“”", dash=EM_DASH),
+    "it": Rules(quotes="«»“”"),
+    "pt": Rules(quotes="«»“”"),
+    "nl": Rules(quotes="“”‘’"),
+    "sv": Rules(quotes="””’’", units=frozenset({"%", "km", "kg", "kr"})),
+    "fi": Rules(quotes="””’’"),
+    "da": Rules(quotes="„“‚‘"),
+    "nb": Rules(quotes="«»‘’"),
+    "ar": Rules(quotes="«»“”"),
+    "he": Rules(quotes="”״’׳"),
+    "zh": Rules(quotes="“”‘’", number_signs=frozenset({"№", "§"})),
+    "zh_Hant": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"})),
+    "ja": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"})),
+}
+
+
+@cache
+def rules_for(locale: Locale) -> Rules:
+    """The language's rules: its own row, else its language's, else the international default."""
+    for name in (str(locale), f"{locale.language}_{locale.script}" if locale.script else "",
+                 f"{locale.language}_{locale.territory}" if locale.territory else "",
+                 locale.language):
+        if name in RULES:
+            rules = RULES[name]
+            break
+    else:
+        rules = Rules()
+    group = locale.number_symbols.get("latn", {}).get("group", ",")
+    if group.isspace() and rules.group_space is None:
+        rules = replace(rules, group_space=group)
+    return rules
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+OPAQUE = "\ue000"  # stands for what is not text inside a paragraph (code, a footnote call)
+
+# What is never typeset: document symbols, links, e-mail addresses.
+_PROTECTED = re.compile(
+    r"\b[A-Z]+(?:/[A-Za-z0-9.\-]*[A-Za-z0-9])+(?: \(\d{4}\))?"
+    r"|\b(?:https?|ftp|mailto):[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
+    r"|\bwww\.[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|</?[A-Za-z][^<>\n]*>")  # raw HTML, shown as text exactly as written
+
+_SPACES = " \u00a0\u202f\u2009"
+_CLOSERS = set(".,;:!?)]}»›…" + "。，；：！？）") | {OPAQUE}
+_OPENERS = set("([{<«‹„‚“‘—–-/" + _SPACES + "\n\t")
+
+
+@dataclass
+class _Text:
+    """The characters of a text, each with the part it came from and whether it may change."""
+
+    chars: list[str] = field(default_factory=list)
+    parts: list[int] = field(default_factory=list)
+    fixed: list[bool] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "".join(self.chars)
+
+    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
+        """Replace every match that touches no fixed character (an empty match inserts)."""
+        for m in reversed(list(pattern.finditer(str(self)))):
+            a, b = m.span()
+            inside = a == b and 0 < a < len(self.fixed) and self.fixed[a - 1] and self.fixed[a]
+            if inside or any(self.fixed[a:b]):
+                continue
+            new = repl(m)
+            if new == m[0]:
+                continue
+            # An insertion belongs to the part of the character after it (or before it, at the end).
+            part = self.parts[a] if a < len(self.parts) else self.parts[a - 1]
+            self.chars[a:b] = list(new)
+            self.parts[a:b] = [part] * len(new)
+            self.fixed[a:b] = [False] * len(new)
+
+
+def typeset(parts: Sequence[str | None], rules: Rules) -> list[str | None]:
+    """The parts of one text, typeset; None stands for something inside it that is not text."""
+    text = _Text()
+    for i, part in enumerate(parts):
+        chars = list(part) if part is not None else [OPAQUE]
+        text.chars += chars
+        text.parts += [i] * len(chars)
+        text.fixed += [part is None] * len(chars)
+    for m in _PROTECTED.finditer(str(text)):
+        for k in range(*m.span()):
+            text.fixed[k] = True
+    _quotes(text, rules)
+    _dashes(text, rules)
+    _spaces(text, rules)
+    out: list[list[str]] = [[] for _ in parts]
+    for c, p in zip(text.chars, text.parts, strict=True):
+        out[p].append(c)
+    return [None if part is None else "".join(out[i]) for i, part in enumerate(parts)]
+
+
+def typeset_text(value: str, rules: Rules) -> str:
+    """One plain text (a heading, a title, a label), typeset."""
+    result = typeset([value], rules)[0]
+    assert result is not None
+    return result
+
+
+def _quotes(text: _Text, rules: Rules) -> None:
+    """Straight quotes to the language's, by nesting: outer, then inner, then outer again."""
+    o_open, o_close, i_open, i_close = tuple(rules.quotes)
+    pairs = {o_open: o_close, i_open: i_close}
+    closers = {o_close, i_close} - set(pairs)
+    stack: list[str] = []  # what opened each level: '"', "'", or a typographic quote
+    chars, n = text.chars, len(text.chars)
+
+    def level_open(level: int) -> str:
+        return o_open if level % 2 == 0 else i_open
+
+    def level_close(level: int) -> str:
+        return o_close if level % 2 == 0 else i_close
+
+    for k in range(n):
+        c = chars[k]
+        if text.fixed[k]:
+            continue
+        prev = chars[k - 1] if k else " "
+        nxt = chars[k + 1] if k + 1 < n else " "
+        if c in pairs and c not in closers and pairs[c] != c:
+            stack.append(c)  # a typographic quote the author wrote: it counts as a level
+        elif stack and c == pairs.get(stack[-1]):
+            stack.pop()
+        elif c == '"':
+            # Opening after a space or a bracket, closing before one; between two letters (as
+            # in Chinese, which has no spaces) it alternates.
+            if prev in _OPENERS and not nxt.isspace():
+                opening = True
+            elif prev not in _OPENERS and (nxt.isspace() or nxt in _CLOSERS):
+                opening = False
+            else:
+                opening = '"' not in stack
+            if opening:
+                chars[k] = level_open(len(stack))
+                stack.append('"')
+            elif '"' in stack:
+                level = len(stack) - 1 - stack[::-1].index('"')
+                chars[k] = level_close(level)
+                del stack[level:]
+            else:  # a closing quote whose opening one is not in this text
+                chars[k] = o_close
+        elif c == "'":
+            if prev.isalnum() and (nxt.isalnum() or "'" not in stack):
+                chars[k] = APOSTROPHE  # Belarus', д'Ивуар, don't
+            elif "'" in stack and prev not in _OPENERS:
+                level = len(stack) - 1 - stack[::-1].index("'")
+                chars[k] = level_close(level)
+                del stack[level:]
+            elif prev in _OPENERS and not nxt.isspace():
+                chars[k] = level_open(len(stack))
+                stack.append("'")
+    if rules.quote_padding:
+        pad = rules.quote_padding
+        text.sub(re.compile(re.escape(o_open) + r"[ \u00a0]?(?=\S)"), lambda m: o_open + pad)
+        text.sub(re.compile(r"(?<=\S)[ \u00a0]?" + re.escape(o_close)), lambda m: pad + o_close)
+
+
+_SPACED_DASH = re.compile(r"(?<=\S)[ \u00a0]+(?:-{1,3}|\u2013|\u2014)[ \u00a0]+(?=\S)")
+# `1990-1995`, `12-16`: not a date (`2006-12-20`), a code (`123-456-789`) or a decimal.
+_NUMBER_RANGE = re.compile(r"(?<![\w/.,\-\u2013])(\d+)[-\u2013](\d+)(?![\w/\-\u2013]|[.,]\d)")
+
+
+def _dashes(text: _Text, rules: Rules) -> None:
+    # A dash never starts a line: the space before it does not break.
+    text.sub(_SPACED_DASH, lambda m: f"{NBSP}{rules.dash} ")
+    # A range of numbers: an en dash, and no line break after it.
+    text.sub(_NUMBER_RANGE, lambda m: f"{m[1]}{EN_DASH}{WJ}{m[2]}")
+
+
+@cache
+def _word_pattern(words: frozenset[str], after: bool) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    if after:  # the word after a number: `2006 г.`, `5 %`
+        return re.compile(rf"(?<=\d) (?=(?:{alternatives})(?!\w))")
+    # A word before a number (`№ 5`), or a short word before any word (`в Минске`).
+    return re.compile(rf"(?<![\w\-\u2019'])(?:{alternatives}) (?=\S)")
+
+
+@cache
+def _sign_pattern(signs: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(signs, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-\u2019'])(?:{alternatives}) (?=\d)")
+
+
+def _spaces(text: _Text, rules: Rules) -> None:
+    if rules.short_words:
+        text.sub(_word_pattern(rules.short_words, after=False), lambda m: m[0][:-1] + NBSP)
+    if rules.number_signs:
+        text.sub(_sign_pattern(rules.number_signs), lambda m: m[0][:-1] + NBSP)
+    if rules.units:
+        text.sub(_word_pattern(rules.units, after=True), lambda m: NBSP)
+    if rules.group_space:
+        group = rules.group_space
+        text.sub(re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d]|[.,]\d)"),
+                 lambda m: m[0].replace(" ", group))
+    if rules.space_before:
+        signs = re.escape(rules.space_before)
+
+        def space(m: re.Match[str]) -> str:
+            return rules.colon_space if m[1] == ":" else rules.punct_space
+
+        # `mot ;` or `mot;` → `mot ;` (not `12:30`, not `?!` twice; links are protected).
+        after = rf"[{signs}]*(?:\s|$|[{OPAQUE}»)\]])"
+        pattern = re.compile(rf"(?<=[^\s{signs}])[ \u00a0\u202f]?(?=([{signs}]){after})")
+        text.sub(pattern, space)
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+_TRANSPARENT = {"em_open", "em_close", "strong_open", "strong_close", "link_open", "link_close",
+                "s_open", "s_close"}
+
+
+def typeset_tokens(tokens: Sequence[Token], rules: Rules) -> list[Token]:
+    """Markdown tokens with the text of every paragraph typeset; tokens are copied, not changed."""
+    out = []
+    for tok in tokens:
+        if tok.type == "inline" and tok.children:
+            children = tok.children
+            tok = tok.copy()
+            tok.children = _typeset_inline(children, rules)
+        out.append(tok)
+    return out
+
+
+def _typeset_inline(children: list[Token], rules: Rules) -> list[Token]:
+    parts: list[str | None] = []
+    where: list[int] = []  # the index of the child each part came from
+    in_autolink = False
+    for i, tok in enumerate(children):
+        if tok.type == "link_open":
+            in_autolink = tok.markup == "autolink"
+        elif tok.type == "link_close":
+            in_autolink = False
+        if tok.type in _TRANSPARENT:
+            continue
+        if tok.type == "text" and not in_autolink:
+            parts.append(tok.content)
+        elif tok.type == "softbreak":
+            parts.append(" ")
+        elif tok.type == "hardbreak":
+            parts.append("\n")
+        else:  # code, citations, footnotes, autolink text: not text to typeset
+            parts.append(None)
+        where.append(i)
+    result = typeset(parts, rules)
+    new = list(children)
+    for i, before, after in zip(where, parts, result, strict=True):
+        tok = children[i]
+        if tok.type == "inline_note" and tok.children:
+            note = tok.children
+            tok = tok.copy()
+            tok.children = _typeset_inline(note, rules)
+            new[i] = tok
+        elif after is not None and after != before:
+            tok = tok.copy()
+            if tok.type == "softbreak":
+                tok.type = "text"
+            tok.content = after
+            new[i] = tok
+    return new

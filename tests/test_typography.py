@@ -1,0 +1,121 @@
+"""Typography per language (`generator/typography.py`): quotes, dashes, no-break spaces, ranges,
+and what it never touches (symbols, links, code, numbers written with their own signs)."""
+
+from __future__ import annotations
+
+import pytest
+from babel import Locale
+
+from generator.markup import parse
+from generator.model import Text
+from generator.typography import RULES, Rules, rules_for, typeset, typeset_text
+
+NBSP, NNBSP, WJ = "\u00a0", "\u202f", "\u2060"
+
+
+def ts(lang: str, text: str) -> str:
+    return typeset_text(text, rules_for(Locale.parse({"en": "en_001"}.get(lang, lang))))
+
+
+@pytest.mark.parametrize(("lang", "written", "expected"), [
+    ("en", 'the "Improving the coordination" resolution', "the “Improving the coordination” resolution"),
+    ("en", '"a \'b\' c"', "“a ‘b’ c”"),
+    ("en", "Belarus' role, don't", "Belarus’ role, don’t"),
+    ("ru", 'резолюция "Совершенствование координации"', "резолюция «Совершенствование координации»"),
+    ("ru", '"Он сказал "нет""', "«Он сказал „нет“»"),
+    ("ru", "«Уже „готово“»", "«Уже „готово“»"),
+    ("ru", "Кот-д'Ивуар", "Кот-д’Ивуар"),
+    ("fr", 'Il dit "bonjour"', f"Il dit «{NNBSP}bonjour{NNBSP}»"),
+    ("fr", "« déjà »", f"«{NNBSP}déjà{NNBSP}»"),
+    ("de", 'Er sagt "Hallo \'Welt\'"', "Er sagt „Hallo ‚Welt‘“"),
+    ("sv", 'Han sa "hej"', "Han sa ”hej”"),
+    ("be", '"Так"', "«Так»"),
+    ("ar", 'قال "مرحبا"', "قال «مرحبا»"),
+    ("zh_Hans", '他说"你好"。又说"再见"', "他说“你好”。又说“再见”"),
+])
+def test_quotes(lang: str, written: str, expected: str) -> None:
+    assert ts(lang, written) == expected
+
+
+@pytest.mark.parametrize(("lang", "written", "expected"), [
+    ("ru", "слово - слово", f"слово{NBSP}— слово"),
+    ("ru", "слово — слово", f"слово{NBSP}— слово"),
+    ("en", "word - word -- word", f"word{NBSP}– word{NBSP}– word"),
+    ("en_US", "word - word", f"word{NBSP}— word"),
+    ("en", "in 1990-1995 and 12–16", f"in 1990–{WJ}1995 and 12–{WJ}16"),
+    # Not ranges: a date, a code, a decimal, a word with digits, a key.
+    ("en", "2006-12-20, 123-456-789, 12.5-13, COVID-19, ccpcj-20-3",
+     "2006-12-20, 123-456-789, 12.5-13, COVID-19, ccpcj-20-3"),
+    ("en", "self-evident well-known", "self-evident well-known"),
+])
+def test_dashes_and_ranges(lang: str, written: str, expected: str) -> None:
+    assert ts(lang, written) == expected
+
+
+@pytest.mark.parametrize(("lang", "written", "expected"), [
+    ("ru", "в Минске и с тех пор к нам, а у них", f"в{NBSP}Минске и{NBSP}с{NBSP}тех пор к{NBSP}нам, "
+                                                   f"а{NBSP}у{NBSP}них"),
+    ("ru", "В 2006 г. № 5, 50 000 чел., 5 млн", f"В{NBSP}2006{NBSP}г. №{NBSP}5, 50{NBSP}000{NBSP}чел., "
+                                                 f"5{NBSP}млн"),
+    ("ru", "в 2005 200 делегатов", f"в{NBSP}2005 200 делегатов"),  # not one number
+    ("be", "у Мінску і ў Брэсце", f"у{NBSP}Мінску і{NBSP}ў{NBSP}Брэсце"),
+    ("en", "a No. 5, p. 12, 15 %", f"a No.{NBSP}5, p.{NBSP}12, 15{NBSP}%"),
+    ("en", "a cat", "a cat"),  # English has no such rule for one-letter words
+    ("fr", "Vraiment? Oui; non! Note: 12:30", f"Vraiment{NNBSP}? Oui{NNBSP}; non{NNBSP}! Note{NBSP}: 12:30"),
+    ("fr", "Quoi ?!", f"Quoi{NNBSP}?!"),
+    ("fr", "50 000 personnes", f"50{NNBSP}000 personnes"),
+    ("sv", "50 000 kr", f"50{NBSP}000{NBSP}kr"),
+])
+def test_no_break_spaces(lang: str, written: str, expected: str) -> None:
+    assert ts(lang, written) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "A/RES/61/180", "S/RES/2331 (2016)", "E/RES/2008/33", "A/HRC/10/16/Add.2",
+    "https://undocs.org/ru/A/RES/61/180", "mailto:info@example.org", "info@example.org",
+    '<b onclick="x()">',
+])
+@pytest.mark.parametrize("lang", ["en", "ru", "fr"])
+def test_symbols_links_and_raw_html_are_never_touched(lang: str, text: str) -> None:
+    assert ts(lang, f"see {text} here") .endswith(f"{text} here")
+
+
+def test_a_symbol_in_text_keeps_its_slashes_and_dashes() -> None:
+    assert ts("ru", "резолюция A/RES/61/180 - см. 1990-1995") == (
+        f"резолюция A/RES/61/180{NBSP}— см. 1990–{WJ}1995")
+
+
+def test_quotes_pair_across_parts_and_stay_in_their_part() -> None:
+    rules = rules_for(Locale.parse("ru"))
+    # `"Совершенствование *координации* усилий"`, with a footnote call (None) after it.
+    assert typeset(['"Совершенствование ', "координации", ' усилий"', None, " и в"], rules) == [
+        "«Совершенствование ", "координации", " усилий»", None, f" и{NBSP}в"]
+
+
+def test_markdown_code_links_and_citations_are_not_text() -> None:
+    source = ('Say "hi" in `"code" - 1990-1995` and [a "link"](https://example.org/a-b?x="y")'
+              " or <https://example.org/\"q\"> [@A/RES/61/180].")
+    fragment, problems = parse(Text(source, None), lambda key: True,  # type: ignore[arg-type]
+                               rules_for(Locale.parse("ru")))
+    assert not problems
+    children = fragment.tokens[1].children or []
+    texts = [(c.type, c.content) for c in children if c.type in ("text", "code_inline")]
+    assert texts[0] == ("text", "Say «hi» in ")
+    assert ("code_inline", '"code" - 1990-1995') in texts
+    assert ("text", "a „link“") in texts or ("text", "a «link»") in texts
+    link = next(c for c in children if c.type == "link_open")
+    assert link.attrs["href"] == "https://example.org/a-b?x=%22y%22"
+    assert ("text", 'https://example.org/"q"') in texts  # an autolink's text is its address
+    assert next(c for c in children if c.type == "citation").meta["keys"] == ("A/RES/61/180",)
+
+
+def test_rules_are_data_keyed_by_language() -> None:
+    assert set(RULES) >= {"en", "ru", "fr", "de", "sv", "be", "ar", "zh", "uk"}
+    assert rules_for(Locale.parse("ru")).short_words >= set("вксоуиа")
+    # A language without a row gets the international defaults, and its own digit grouping.
+    assert rules_for(Locale.parse("kk")).quotes == Rules().quotes
+    assert rules_for(Locale.parse("kk")).group_space == NBSP
+    assert rules_for(Locale.parse("fr")).group_space == NNBSP
+    assert rules_for(Locale.parse("en_001")).group_space is None
+    assert rules_for(Locale.parse("zh_Hant")).quotes == "「」『』"
+    assert rules_for(Locale.parse("zh_Hans")).quotes == "“”‘’"
