@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from .errors import Collector, Position
-from .i18n import Formatter
+from .i18n import CATALOG_DOMAIN, Formatter, has_catalog, locale_of
 from .markup import Fragment, Note, parse
 from .model import (
     AnnexSection,
@@ -130,7 +130,8 @@ class _Localizer:
             subtitle=self.prose(doc.subtitle, "subtitle"),
             issuer=self.prose(doc.issuer, "issuer"),
             date=self.when(doc.date) if doc.date else None,
-            blocks=tuple(self.block(s) for s in doc.sections))
+            blocks=tuple(self.block(s) for s in doc.sections),
+            warnings=catalog_warnings(self.lang))
         self.check_unshown()
         return edition, self.problems
 
@@ -226,6 +227,17 @@ class _Localizer:
             return self.fmt.country(m.code)
         name = self.text(m.name, "a member's name")
         return f"{name} ({self.text(m.abbr, 'abbr')})" if m.abbr else name
+
+
+def catalog_warnings(lang: str) -> tuple[str, ...]:
+    """One warning for a language whose catalog of the template's own words does not exist."""
+    if has_catalog(lang):
+        return ()
+    name = str(locale_of(lang))
+    po = f"generator/locale/{name}/LC_MESSAGES/{CATALOG_DOMAIN}.po"
+    return (f"{lang}: no catalog for the template's own words ({po}): they are shown in English; "
+            f"create it with `pybabel init -D {CATALOG_DOMAIN} -i generator/locale/{CATALOG_DOMAIN}.pot "
+            f"-d generator/locale -l {name}` and translate it",)
 
 
 def _iso(d: date, precision: Precision) -> str:
