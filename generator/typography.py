@@ -187,6 +187,7 @@ def _quotes(text: _Text, rules: Rules) -> None:
     closers = {o_close, i_close} - set(pairs)
     stack: list[str] = []  # what opened each level: '"', "'", or a typographic quote
     chars, n = text.chars, len(text.chars)
+    openers = _OPENERS - {o_close, i_close}  # `„maybe“"`: the `"` after a closing quote closes
 
     def level_open(level: int) -> str:
         return o_open if level % 2 == 0 else i_open
@@ -207,9 +208,9 @@ def _quotes(text: _Text, rules: Rules) -> None:
         elif c == '"':
             # Opening after a space or a bracket, closing before one; between two letters (as
             # in Chinese, which has no spaces) it alternates.
-            if prev in _OPENERS and not nxt.isspace():
+            if prev in openers and not nxt.isspace():
                 opening = True
-            elif prev not in _OPENERS and (nxt.isspace() or nxt in _CLOSERS):
+            elif prev not in openers and (nxt.isspace() or nxt in _CLOSERS):
                 opening = False
             else:
                 opening = '"' not in stack
@@ -225,11 +226,11 @@ def _quotes(text: _Text, rules: Rules) -> None:
         elif c == "'":
             if prev.isalnum() and (nxt.isalnum() or "'" not in stack):
                 chars[k] = APOSTROPHE  # Belarus', д'Ивуар, don't
-            elif "'" in stack and prev not in _OPENERS:
+            elif "'" in stack and prev not in openers:
                 level = len(stack) - 1 - stack[::-1].index("'")
                 chars[k] = level_close(level)
                 del stack[level:]
-            elif prev in _OPENERS and not nxt.isspace():
+            elif prev in openers and not nxt.isspace():
                 chars[k] = level_open(len(stack))
                 stack.append("'")
     if rules.quote_padding:
