@@ -78,7 +78,7 @@ class Precision(IntEnum):
     DAY = 3
 
 
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 @dataclass(frozen=True, order=True)

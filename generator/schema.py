@@ -25,13 +25,25 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u
 _NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 
+MAX_REPORTED = 200  # problems of one document; a hostile file could otherwise hold 100,000s
+
+
 class Reader:
     def __init__(self, problems: Collector, languages: tuple[str, ...]) -> None:
         self.problems = problems
         self.languages = languages
+        self.stopped = False
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems.problems) >= MAX_REPORTED
 
     def error(self, pos: Position, message: str) -> None:
-        self.problems.add(pos, message)
+        if not self.full:
+            self.problems.add(pos, message)
+        elif not self.stopped:
+            self.stopped = True
+            self.problems.add(pos, f"more than {MAX_REPORTED} problems; the others are not shown")
 
     # --- structure ---------------------------------------------------------------------------
 
@@ -43,7 +55,10 @@ class Reader:
         out: dict[str, Node] = {}
         for key, value in node.items:
             if key.value not in fields:
-                self.error(key.pos, unknown_key(key.value, fields, what))
+                if not self.full:  # the suggestion costs a comparison with every field
+                    self.error(key.pos, unknown_key(key.value, fields, what))
+                else:
+                    self.error(key.pos, "")
                 continue
             out[key.value] = value
         for name, required in fields.items():

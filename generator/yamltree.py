@@ -7,6 +7,9 @@ line and column, and anchors, aliases and duplicate keys are refused before anyt
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,10 @@ from .errors import Collector, DataError, Position, Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
+MAX_NODES = 250_000  # values, lists and mappings; a 50 KB document has about 1,000
+MAX_PROBLEMS = 100  # of the YAML layer (duplicate keys, anchors, tags) before the reading stops
+# What YAML does not allow in a stream: C0 controls but tab, LF and CR; DEL; C1 controls but NEL.
+_UNPRINTABLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 try:  # libyaml's parser is about 15 times faster than the pure-Python one
     _Loader: type = yaml.CSafeLoader
@@ -69,26 +76,49 @@ def kind_of(node: Node) -> str:
 def read(path: Path, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
     """Read one data file: its tree, and the problems that did not stop the reading.
 
-    A duplicate key, an anchor or an alias is reported but the rest of the file is still
-    read, so that its other problems are reported in the same run; what stops the reading
-    (bad YAML, bad encoding, not one mapping) raises DataError.
+    A duplicate key or an anchor is reported but the rest of the file is still read, so that
+    its other problems are reported in the same run; what stops the reading (bad YAML, bad
+    encoding, an alias, not one mapping, a file or a tree over the caps) raises DataError.
     """
     start = Position(display, 1, 1)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError([Problem(start, "file not found")]) from None
-    except OSError as e:
-        raise DataError([Problem(start, f"cannot read the file: {e.strerror}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise DataError([Problem(start, f"the file is {len(raw):,} bytes; a data file may have "
-                                         f"at most {MAX_FILE_BYTES:,}")])
+    raw = _read_capped(path, start)
     text = _decode(raw, display)
     nul = text.find("\0")
     if nul >= 0:
         raise DataError([Problem(_offset_pos(text, nul, display), "a NUL character is not allowed")])
+    bad = _UNPRINTABLE.search(text)
+    if bad:
+        raise DataError([Problem(_offset_pos(text, bad.start(), display),
+                                 f"the control character U+{ord(bad[0]):04X} is not allowed in "
+                                 "a data file; remove it")])
     return _build(text, display)
 
+
+def _read_capped(path: Path, start: Position) -> bytes:
+    """The file's bytes; never more than the cap read, never a device or a pipe opened for long."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise DataError([Problem(start, "file not found")]) from None
+    except OSError as e:
+        raise DataError([Problem(start, f"cannot read the file: {e.strerror}")]) from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError([Problem(start, "not a regular file; a data file must be a file")])
+        if info.st_size > MAX_FILE_BYTES:
+            raise DataError([_too_big(start, info.st_size)])
+        try:
+            raw = f.read(MAX_FILE_BYTES + 1)
+        except OSError as e:
+            raise DataError([Problem(start, f"cannot read the file: {e.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew while being read
+        raise DataError([_too_big(start, len(raw))])
+    return raw
+
+
+def _too_big(start: Position, size: int) -> Problem:
+    return Problem(start, f"the file is {size:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}")
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -132,7 +162,7 @@ def _build(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
     stack: list[_Open] = []
     documents: list[Node] = []
     lines = text.split("\n")
-    shared = False  # an anchor or alias was seen
+    shared = False  # an anchor was seen
 
     def attach(node: Node) -> None:
         if not stack:
@@ -156,14 +186,25 @@ def _build(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
             top.pairs.append((top.pending, node))
             top.pending = None
 
+    nodes = 0
+
+    def stop(pos: Position, message: str) -> DataError:
+        return DataError([*problems.problems, Problem(pos, message)])
+
     try:
         for event in yaml.parse(text, Loader=_Loader):
             pos = _mark(event.start_mark, display)
+            if len(problems.problems) >= MAX_PROBLEMS:
+                raise stop(pos, f"more than {MAX_PROBLEMS} problems; the reading stopped here: "
+                                "fix these first")
             if isinstance(event, yaml.AliasEvent):
-                problems.add(pos, f"YAML aliases are not allowed (*{event.anchor}); write the value out")
-                shared = True
-                attach(Scalar("", pos, True, None))
-                continue
+                # The first alias stops the reading: an alias bomb is refused before it grows.
+                raise stop(pos, f"YAML aliases are not allowed (*{event.anchor}); write the value out")
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise stop(pos, f"the file holds more than {MAX_NODES:,} values; split it "
+                                    "into files that include each other")
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
                 problems.add(pos, f"YAML anchors are not allowed (&{anchor}); write the value out")
@@ -177,8 +218,7 @@ def _build(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
                 attach(Scalar(event.value, pos, style is None, style, indent))
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
-                    raise DataError([*problems.problems, Problem(
-                        pos, f"the data is nested more than {MAX_DEPTH} levels deep")])
+                    raise stop(pos, f"the data is nested more than {MAX_DEPTH} levels deep")
                 stack.append(_Open(isinstance(event, yaml.MappingStartEvent), pos))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 done = stack.pop()
@@ -197,7 +237,7 @@ def _build(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
                                                       f"invalid YAML: {e}")]) from None
 
     if shared:
-        # Anchors and aliases stop the file: the tree would hold holes where they stood.
+        # Anchors stop the file: the values they name would be shared by aliases.
         problems.raise_if_any()
     if not documents:
         raise DataError([Problem(Position(display, 1, 1),
@@ -207,8 +247,11 @@ def _build(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
                                                     "it must hold exactly one mapping")])
     root = documents[0]
     if not isinstance(root, Mapping):
+        # Not the text itself: a file that is not YAML data (an include of /etc/passwd) is
+        # never echoed.
+        what = "a list" if isinstance(root, Sequence) else "nothing" if root.is_null else "a text"
         raise DataError([Problem(root.pos, f"the file must hold one mapping (title:, languages:, ...), "
-                                            f"not {kind_of(root)}")])
+                                            f"not {what}")])
     return root, tuple(problems.problems)
 
 
