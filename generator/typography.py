@@ -291,6 +291,7 @@ def _spaces(text: _Text, rules: Rules) -> None:
 
 # --- Markdown ------------------------------------------------------------------------------------
 
+_CALLS = {"citation", "inline_note"}
 _TRANSPARENT = {"em_open", "em_close", "strong_open", "strong_close", "link_open", "link_close",
                 "s_open", "s_close"}
 
@@ -307,7 +308,7 @@ def typeset_tokens(tokens: Sequence[Token], rules: Rules) -> list[Token]:
     return out
 
 
-def _typeset_inline(children: list[Token], rules: Rules) -> list[Token]:
+def _typeset_inline(children: list[Token], rules: Rules, in_note: bool = False) -> list[Token]:
     parts: list[str | None] = []
     where: list[int] = []  # the index of the child each part came from
     in_autolink = False
@@ -327,14 +328,23 @@ def _typeset_inline(children: list[Token], rules: Rules) -> list[Token]:
         else:  # code, citations, footnotes, autolink text: not text to typeset
             parts.append(None)
         where.append(i)
+    originals = list(parts)
+    # A footnote call never starts a line: it keeps to the word before it (`word [@a]` → `word¹`).
+    # Inside a free-text footnote a citation is shown in place, as words: not a call.
+    for k in range(0 if in_note else len(parts) - 1):
+        text, nxt = parts[k], children[where[k + 1]].type
+        after_call = k > 0 and children[where[k - 1]].type in _CALLS  # `[@a] [@b]` stays apart
+        if text is not None and nxt in _CALLS and text.endswith(" ") and not (
+                after_call and not text.strip()):
+            parts[k] = text.rstrip(" ")
     result = typeset(parts, rules)
     new = list(children)
-    for i, before, after in zip(where, parts, result, strict=True):
+    for i, before, after in zip(where, originals, result, strict=True):
         tok = children[i]
         if tok.type == "inline_note" and tok.children:
             note = tok.children
             tok = tok.copy()
-            tok.children = _typeset_inline(note, rules)
+            tok.children = _typeset_inline(note, rules, in_note=True)
             new[i] = tok
         elif after is not None and after != before:
             tok = tok.copy()

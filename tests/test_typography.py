@@ -119,3 +119,15 @@ def test_rules_are_data_keyed_by_language() -> None:
     assert rules_for(Locale.parse("en_001")).group_space is None
     assert rules_for(Locale.parse("zh_Hant")).quotes == "「」『』"
     assert rules_for(Locale.parse("zh_Hans")).quotes == "“”‘’"
+
+
+def test_a_footnote_call_keeps_to_the_word_before_it() -> None:
+    rules = rules_for(Locale.parse("en_001"))
+    fragment, _ = parse(Text("A word [@x] and ^[a note] here, `code` [@y].", None),  # type: ignore[arg-type]
+                        lambda key: True, rules)
+    children = fragment.tokens[1].children or []
+    assert [(c.type, c.content) for c in children if c.type == "text"] == [
+        ("text", "A word"), ("text", " and"), ("text", " here, "), ("text", ""), ("text", ".")]
+    inside, _ = parse(Text("^[See [@x] here.]", None), lambda key: True, rules)  # type: ignore[arg-type]
+    note = next(c for c in inside.tokens[1].children or [] if c.type == "inline_note")
+    assert [c.content for c in note.children or [] if c.type == "text"] == ["See ", " here."]
