@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import Collector, DataError, Position
 from .i18n import country_problem, currency_problem, language_problem
@@ -29,12 +30,13 @@ from .model import (
     Source,
     TextSection,
 )
-from .schema import Reader
+from .schema import Reader, invisible_problem
 from .yamltree import Mapping, Node, Scalar, Sequence, read
 
 UN_SYMBOL = re.compile(r"^[A-Z]+(/[A-Za-z0-9.]+)+( \(\d{4}\))?$")
 DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TEMPLATES = ("factsheet",)
+INCLUDE_SUFFIXES = (".yaml", ".yml")
 
 TOP = {"title": True, "subtitle": False, "issuer": False, "date": False, "languages": True,
        "template": False, "paper": False, "include": False, "sources": False, "groups": False,
@@ -149,7 +151,12 @@ class _Loader:
         f.top["paper"] = r.choice(top["paper"], "paper", ("a4", "letter")) if "paper" in top else "a4"
         for item in r.seq(top["include"], "include") or () if "include" in top else ():
             rel = r.text(item, "an include")
-            if rel is not None:
+            if rel is not None and not rel.value.endswith(INCLUDE_SUFFIXES):
+                # Never read a file that is no data file (/etc/passwd, a key): not even to
+                # say that it is not YAML.
+                r.error(item.pos, f"include {rel.value!r} refused: an included file is a data "
+                                  "file, whose name ends in .yaml")
+            elif rel is not None:
                 target = f.path.parent / rel.value
                 f.includes.append((target, os.path.normpath(os.path.join(os.path.dirname(f.display),
                                                                           rel.value)), item.pos))
@@ -174,8 +181,9 @@ class _Loader:
                 continue
             un = bool(UN_SYMBOL.fullmatch(key.value))
             url = r.text(fields["url"], "url") if "url" in fields else None
-            if url is not None and not url.value.lower().startswith(("http://", "https://")):
-                r.error(url.pos, f"url {url.value!r} refused: a source's url must be http or https")
+            if url is not None and (problem := _url_problem(url.value.strip())):
+                r.error(url.pos, f"url {url.value!r} refused: {problem}")
+                url = None
             symbol = r.text(fields["symbol"], "symbol") if "symbol" in fields else None
             title = (r.localized(fields["title"], f"the title of source {key.value!r}")
                      if "title" in fields else None)
@@ -311,7 +319,7 @@ class _Loader:
         if fields is None:
             return None
         tags = tuple(self._words(r, fields["tags"], "tags")) if "tags" in fields else ()
-        if "tags" in fields and not tags:
+        if "tags" in fields and isinstance(fields["tags"], Sequence) and not fields["tags"].items:
             r.error(fields["tags"].pos, "tags of a chronology filter must not be empty; "
                                         "leave tags out to show every event")
         start = r.date(fields["from"], "from") if "from" in fields else None
@@ -412,6 +420,16 @@ class _Loader:
             displays=tuple(g.display for g in closure))
 
 
+def _url_problem(url: str) -> str | None:
+    """Why a source's url cannot be shown as a link, or None."""
+    if not url.lower().startswith(("http://", "https://")):
+        return "a source's url must be http or https"
+    parts = urlsplit(url)
+    if not parts.hostname or any(c.isspace() or not c.isprintable() for c in url):
+        return "a source's url must be an absolute http or https address, without spaces"
+    return None
+
+
 def _suggest(key: str, names: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -432,7 +450,8 @@ def _languages(node: Node, problems: Collector) -> tuple[str, ...]:
             problems.add(item.pos, "a language must be a code such as en or ru")
             continue
         code = item.value.strip()
-        if (problem := language_problem(code)) is not None:
+        problem = invisible_problem(item, "language") or language_problem(code)
+        if problem is not None:
             problems.add(item.pos, problem)
         elif code in out:
             problems.add(item.pos, f"language {code!r} is listed twice")

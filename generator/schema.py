@@ -21,7 +21,7 @@ from .yamltree import Mapping, Node, Scalar, Sequence, kind_of
 T = TypeVar("T")
 
 # Characters that make two keys look the same, or text run the other way, without being seen.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 
@@ -77,10 +77,9 @@ class Reader:
         return node.items
 
     def key(self, node: Scalar, what: str) -> bool:
-        bad = _INVISIBLE.search(node.value)
-        if bad:
-            self.error(node.pos, f"{what} {node.value!r} holds the invisible character "
-                                 f"U+{ord(bad[0]):04X} ({unicodedata.name(bad[0], 'control')}); remove it")
+        problem = invisible_problem(node, what)
+        if problem:
+            self.error(node.pos, problem)
             return False
         if not node.value.strip():
             self.error(node.pos, f"{what} must not be empty")
@@ -188,7 +187,7 @@ class Reader:
             return None
         out: dict[str, T] = {}
         for key, value in node.items:
-            problem = language_problem(key.value)
+            problem = invisible_problem(key, "language") or language_problem(key.value)
             if problem:
                 self.error(key.pos, problem)
                 continue
@@ -199,6 +198,15 @@ class Reader:
             if lang not in out and lang not in _codes(node):
                 self.error(node.pos, missing_translation(what, lang))
         return out
+
+
+def invisible_problem(node: Scalar, what: str) -> str | None:
+    """A key, code or id holding a character that hides (zero-width) or turns text around (bidi)."""
+    bad = _INVISIBLE.search(node.value)
+    if not bad:
+        return None
+    return (f"{what} {node.value!r} holds the invisible character U+{ord(bad[0]):04X} "
+            f"({unicodedata.name(bad[0], 'control')}); remove it")
 
 
 def missing_translation(what: str, lang: str) -> str:

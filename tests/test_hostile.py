@@ -272,3 +272,149 @@ def test_no_traceback_from_the_command_line_for_any_hostile_fixture():
         assert done.returncode == 1, (p, done.stderr)
         assert "Traceback" not in done.stderr, p
         assert re.match(rf"{re.escape(str(p))}:\d+:\d+: ", done.stderr), done.stderr
+
+
+# --- ids and keys: no invisible or bidi characters --------------------------------------------
+
+INVISIBLE_KEYS = """\
+title: {en: T, "ru\u200b": X}
+languages: [en, "r\u202eu"]
+sources:
+  "a\u2066b": {title: A}
+  ok: {title: OK}
+groups:
+  g: {name: G, members: ["B\u200dY"]}
+events:
+  - {date: 2006, text: x, cite: ["o\u200bk"], tags: ["un\u2069ga"]}
+sections:
+  - chronology: {tags: ["\ufeffunga"]}
+  - annex: "g\u200c"
+  - text: "[@ok]"
+"""
+
+
+def test_invisible_and_bidi_characters_in_keys_codes_and_tags(tmp_path):
+    p = tmp_path / "doc.yaml"
+    p.write_text(INVISIBLE_KEYS, encoding="utf-8")
+
+    def invisible(what: str, value: str, code: int) -> str:
+        import unicodedata
+
+        return (f"{what} {value!r} holds the invisible character U+{code:04X} "
+                f"({unicodedata.name(chr(code))}); remove it")
+
+    expected = [
+        ("1:16", "language", "ru\u200b", 0x200B),
+        ("2:17", "language", "r\u202eu", 0x202E),
+        ("4:3", "a source key", "a\u2066b", 0x2066),
+        ("7:26", "a member", "B\u200dY", 0x200D),
+        ("9:34", "a key in cite", "o\u200bk", 0x200B),
+        ("9:49", "a word in tags", "un\u2069ga", 0x2069),
+        ("11:25", "a word in tags", "\ufeffunga", 0xFEFF),
+        ("12:12", "annex", "g\u200c", 0x200C),
+    ]
+    assert problems(p) == [f"{p}:{at}: {invisible(what, value, code)}" for at, what, value, code in expected]
+
+
+@pytest.mark.parametrize("name", ["doc\u200b.yaml", "doc\u202e.yaml", "évian.yaml", ".hidden.yaml",
+                                  "doc\n.yaml"])
+def test_a_file_name_that_cannot_name_outputs(tmp_path, name):
+    p = write(tmp_path, name, "title: T\nlanguages: [en]\nsections: [{text: x}]\n")
+    assert problems(p) == [f"{p}:1:1: the file name {name!r} cannot name a document: use letters, "
+                           "digits, '.', '_' and '-' only"]
+    report = build([p], tmp_path / "out", formats=["html"])
+    assert report.exit_code == 1
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == [
+        tmp_path / "out" / ".factsheet.lock"]
+
+
+# --- links and urls ----------------------------------------------------------------------------
+
+LINK_REFUSED = "refused: a link must be an absolute http, https or mailto address"
+
+
+@pytest.mark.parametrize("markdown, href", [
+    ("[a](JaVaScRiPt:alert(1))", "JaVaScRiPt:alert(1)"),
+    ("[a](&#106;avascript:alert(1))", "javascript:alert(1)"),
+    ("[a](javascript&colon;alert(1))", "javascript:alert(1)"),
+    ("[a](java&#x09;script:alert(1))", "java%09script:alert(1)"),
+    ("[a](%6Aavascript:alert(1))", "%6Aavascript:alert(1)"),
+    ("[a]( javascript:alert(1) )", "javascript:alert(1)"),
+    ("[a](<javascript:alert(1)>)", "javascript:alert(1)"),
+    ("[a](jav\u200bascript:x)", "jav%E2%80%8Bascript:x"),
+    ("[a](vbscript:msgbox(1))", "vbscript:msgbox(1)"),
+    ("<VBScript:x>", "VBScript:x"),
+    ("[a](data:text/html;base64,PHNjcmlwdD4=)", "data:text/html;base64,PHNjcmlwdD4="),
+    ("[a](FILE:///etc/passwd)", "FILE:///etc/passwd"),
+    ("[a](file:/etc/passwd)", "file:/etc/passwd"),
+    ("<FILE:///etc/passwd>", "FILE:///etc/passwd"),
+    ("[a](../../etc/passwd)", "../../etc/passwd"),
+    ("[a](//evil.example/x)", "//evil.example/x"),
+    ("[a](\\\\server\\share)", "%5Cserver%5Cshare"),
+])
+def test_link_tricks_are_refused(tmp_path, markdown, href):
+    p = tmp_path / "doc.yaml"
+    p.write_text(f"title: T\nlanguages: [en]\nsections:\n  - text: |\n      {markdown}\n", encoding="utf-8")
+    found = problems(p)
+    # (An entity-encoded link is placed at its text's start, 4:11, not at the link itself.)
+    assert len(found) == 1
+    assert re.fullmatch(rf"{re.escape(str(p))}:(5:\d+|4:11): link to {re.escape(repr(href))} "
+                        + re.escape(LINK_REFUSED), found[0]), found[0]
+
+
+@pytest.mark.parametrize("url, why", [
+    ("file:///etc/passwd", "a source's url must be http or https"),
+    ("FILE:///etc/passwd", "a source's url must be http or https"),
+    ("/etc/passwd", "a source's url must be http or https"),
+    ("../../etc/passwd", "a source's url must be http or https"),
+    ("javascript:alert(1)", "a source's url must be http or https"),
+    ("data:text/html,x", "a source's url must be http or https"),
+    ("http:///etc/passwd", "a source's url must be an absolute http or https address, without spaces"),
+    ("https://", "a source's url must be an absolute http or https address, without spaces"),
+    ("https://example.org/a b", "a source's url must be an absolute http or https address, without spaces"),
+])
+def test_source_url_tricks_are_refused(tmp_path, url, why):
+    p = tmp_path / "doc.yaml"
+    p.write_text(f'title: T\nlanguages: [en]\nsources:\n  s: {{title: S, url: "{url}"}}\n'
+                 'sections:\n  - text: "[@s]"\n', encoding="utf-8")
+    assert problems(p) == [f"{p}:4:22: url {url!r} refused: {why}"]
+
+
+# --- includes never read what is no data file --------------------------------------------------
+
+
+@pytest.mark.parametrize("include", ["/etc/passwd", "../../../../../../../etc/passwd",
+                                     "file:///etc/passwd", "/dev/zero", "/proc/self/environ"])
+def test_an_include_of_a_file_that_is_no_data_file_is_refused_unread(tmp_path, include):
+    p = write(tmp_path, "doc.yaml", f"""\
+        title: T
+        languages: [en]
+        include: ["{include}"]
+        sections: [{{text: x}}]
+        """)
+    assert problems(p) == [f"{p}:3:11: include {include!r} refused: an included file is a data "
+                           "file, whose name ends in .yaml"]
+
+
+def passwd_lines() -> list[bytes]:
+    return [line for line in Path("/etc/passwd").read_bytes().splitlines() if line.strip()]
+
+
+def test_an_include_of_etc_passwd_under_a_yaml_name_is_refused_without_echo(tmp_path):
+    (tmp_path / "passwd.yaml").symlink_to("/etc/passwd")
+    p = write(tmp_path, "doc.yaml", """\
+        title: T
+        languages: [en]
+        include: [passwd.yaml]
+        sections: [{text: x}]
+        """)
+    found = problems(p)
+    assert found == [f"{tmp_path}/passwd.yaml:1:1: the file must hold one mapping "
+                     "(title:, languages:, ...), not a text"]
+    done = run_limited("-m", "generator", "build", str(p), "--output", str(tmp_path / "out"))
+    assert done.returncode == 1
+    for line in passwd_lines():
+        for field in line.split(b":"):
+            if len(field) >= 8:  # long enough not to be a word of the messages
+                assert field.decode() not in done.stderr + done.stdout
+    assert not (tmp_path / "out" / "doc").exists()
