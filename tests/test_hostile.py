@@ -418,3 +418,133 @@ def test_an_include_of_etc_passwd_under_a_yaml_name_is_refused_without_echo(tmp_
             if len(field) >= 8:  # long enough not to be a word of the messages
                 assert field.decode() not in done.stderr + done.stdout
     assert not (tmp_path / "out" / "doc").exists()
+
+
+# --- text is text everywhere; no data makes the build read a file or reach the network --------
+
+HOSTILE_TEXT = ('<script>alert(1)</script> {{ 7*7 }} {% if 1 %}X{% endif %} '
+                '<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/passwd"> '
+                '<style>@import "file:///etc/passwd";</style> url(file:///etc/passwd)')
+PATHS = "file:///etc/passwd /etc/passwd ../../etc/passwd http://127.0.0.1:{port}/ "
+
+
+def hostile_document(folder: Path, port: int) -> Path:
+    """A valid document with hostile text and paths in every place a text appears."""
+    t = (PATHS.format(port=port) + HOSTILE_TEXT).replace("\\", "\\\\").replace('"', '\\"')
+    q = f'"{t}"'
+    text = f"""\
+title: {q}
+subtitle: {q}
+issuer: {q}
+languages: [en]
+sources:
+  s:
+    title: {q}
+    publisher: {q}
+    symbol: {q}
+    url: "http://127.0.0.1:{port}/etc/passwd"
+    date: 2006
+groups:
+  g:
+    name: {q}
+    note: {q}
+    members: [BY, {{name: {q}, abbr: {q}}}]
+events:
+  - {{date: 2006, text: {q}, cite: [s]}}
+sections:
+  - heading: {q}
+    text: {q}
+  - heading: {q}
+    text: "[here](http://127.0.0.1:{port}/x) [@s] [@g] ^[{t}]"
+  - heading: {q}
+    facts:
+      - {{value: 7, label: {q}}}
+  - heading: {q}
+    chronology: {{}}
+  - heading: {q}
+    annex: g
+"""
+    return write(folder, "hostile.yaml", text)
+
+
+def pdf_bytes(path: Path) -> bytes:
+    """The PDF file and every one of its streams, decoded: where a leaked file would be."""
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    chunks = [path.read_bytes()]
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # a free entry of the cross-reference table
+            continue
+        if isinstance(obj, pypdf.generic.StreamObject):
+            chunks.append(obj.get_data())
+    chunks.extend(page.extract_text().encode() for page in reader.pages)
+    return b"\n".join(chunks)
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], int]:
+    import socket
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        server.setblocking(False)
+        port = server.getsockname()[1]
+        path = hostile_document(tmp / "data", port)
+        report = build([path], tmp / "out")
+        assert report.exit_code == 0, [str(p) for o in report.outcomes for p in o.problems]
+        try:
+            server.accept()
+            connections = 1
+        except BlockingIOError:
+            connections = 0
+    stem = tmp / "out" / "hostile" / "hostile.en"
+    return ({"html": stem.with_suffix(".en.html").read_bytes(),
+             "pdf": pdf_bytes(stem.with_suffix(".en.pdf"))}, connections)
+
+
+def test_no_data_makes_the_build_reach_the_network(hostile_build):
+    _, connections = hostile_build
+    assert connections == 0
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_no_byte_of_etc_passwd_in_the_outputs(hostile_build, fmt):
+    outputs, _ = hostile_build
+    data = outputs[fmt]
+    for line in passwd_lines():
+        assert line not in data
+        for field in line.split(b":"):
+            if len(field) >= 8 and field not in (b"/usr/sbin/nologin",):
+                assert field not in data, field
+
+
+def test_hostile_text_is_text_in_every_place_of_the_html(hostile_build):
+    # (Typography may bind a short word to the next with a no-break space.)
+    html = re.sub("[\u00a0\u202f\u2060]", " ", hostile_build[0]["html"].decode("utf-8"))
+    assert "<script" not in html
+    assert "<img" not in html and '<link rel="attachment"' not in html
+    assert "@import" not in html.split("</style>")[0].split("<style")[-1]
+    assert "49" not in html
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% if 1 %}X{% endif %}"
+    # title, subtitle, issuer, six headings, text, source title, publisher, symbol, group name,
+    # note, member name and abbr, event text, fact label, free footnote: each shows it as text.
+    assert html.count(escaped) >= 20, html.count(escaped)
+    for place in ("<h1>", '<p class="subtitle">', '<p class="issuer">', "<cite>", "<title>"):
+        assert place + "file:///etc/passwd /etc/passwd ../../etc/passwd http://127.0.0.1:" in html, place
+    # No data in the stylesheet or in a script: the page's own CSS is the template's alone.
+    for block in re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S):
+        assert "passwd" not in block and "alert" not in block
+    # The only links are the template's own anchors and the http links of the data.
+    hrefs = set(re.findall(r'href="([^"#][^"]*)"', html))
+    assert all(h.startswith("http://127.0.0.1:") for h in hrefs), hrefs
+    assert not re.search(r'src="(?!data:)', html)
+
+
+def test_hostile_text_is_text_in_the_pdf(hostile_build):
+    text = re.sub(r"\s+", "", hostile_build[0]["pdf"].decode("latin-1"))
+    assert "<script>alert(1)</script>{{7*7}}{%if1%}X{%endif%}" in text
