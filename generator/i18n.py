@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gettext
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -16,6 +17,7 @@ from typing import Protocol
 
 import pycountry
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, list_currencies, parse_pattern
@@ -144,6 +146,17 @@ class Formatter:
         self.translations = translations(code)
         self._collator = _collator(str(self.locale))
         self.typography: Rules = rules_for(self.locale)
+        # The language of the template's own words: English where the language has no catalog.
+        self.words_tag = self.tag if has_catalog(code) else "en"
+
+    def list_of(self, names: Sequence[str]) -> str:
+        """`A, B and C` as the language joins a list, its own words typeset (`и\u00a0C`), the
+        names kept exactly as written."""
+        marks = [chr(0xE100 + i) for i in range(len(names))]  # private use: one per name
+        joined = self.typeset(str(format_list(marks, locale=self.locale)))
+        for mark, name in zip(marks, names, strict=True):
+            joined = joined.replace(mark, name)
+        return joined
 
     def typeset(self, text: str) -> str:
         """A plain text of the data (a heading, a title, a label) in the language's typography."""

@@ -15,7 +15,6 @@ from importlib import resources
 from typing import Literal
 
 import jinja2
-from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from .i18n import Formatter, translations
@@ -72,14 +71,14 @@ class _Notes:
 
 def _reference_html(ref: Reference, fmt: Formatter) -> str:
     if isinstance(ref, GroupRef):
-        members = format_list(list(ref.members), locale=fmt.locale)
-        return f"{escape(ref.name)}: {escape(members)}"
+        members = fmt.list_of(ref.members)
+        return f"{escape(fmt.typeset(ref.name))}: {escape(members)}"
     parts = []
     if ref.symbol:
         parts.append(f'<span class="symbol">{escape(ref.symbol)}</span>')
-    parts.append(f"<cite>{escape(ref.title)}</cite>")
+    parts.append(f"<cite>{escape(fmt.typeset(ref.title))}</cite>")
     if ref.publisher:
-        parts.append(str(escape(ref.publisher)))
+        parts.append(str(escape(fmt.typeset(ref.publisher))))
     if ref.date:
         parts.append(_time(ref.date))
     text = ", ".join(parts)
@@ -202,6 +201,8 @@ def render(resolved: Resolved, target: Target, keep: frozenset[int] = frozenset(
         "target": target,
         "lang": fmt.tag,
         "dir": fmt.direction,
+        # The template's own words are English where the language has no catalog: say so.
+        "words_lang": Markup(f' lang="{fmt.words_tag}"') if fmt.words_tag != fmt.tag else _EMPTY,
         "title": edition.title,
         "subtitle": edition.subtitle,
         "issuer": edition.issuer,

@@ -104,7 +104,10 @@ def test_a_language_without_catalog_builds_in_english_words_with_one_warning(tmp
         "generator/locale/factsheet.pot -d generator/locale -l es` and translate it"]
     html = (tmp_path / "out" / "doc" / "doc.es.html").read_text("utf-8")
     assert "20 de diciembre de 2006" in html
-    assert '>Date</th>' in html and '2 members</p>' in html
+    # The English words say they are English: lang="en" where the edition is `es`.
+    assert '<html lang="es" dir="ltr">' in html
+    assert '<tr lang="en"><th scope="col">Date</th><th scope="col">Event</th></tr>' in html
+    assert '<p class="group-count" lang="en">2 members</p>' in html
     assert "<li>España</li>\n<li>Francia</li>" in html
 
 
@@ -113,9 +116,13 @@ def test_languages_with_a_catalog_build_without_warning(tmp_path: Path, lang: st
     path = write(tmp_path, f"""\
         title: T
         languages: [{lang}]
+        events:
+          - {{date: 2006, text: x}}
         sections:
-          - text: x
+          - chronology: {{}}
         """)
     report = build([path], tmp_path / "out", formats=["html"])
     assert report.exit_code == 0
     assert report.outcomes[0].warnings == []
+    html = (tmp_path / "out" / "doc" / f"doc.{lang}.html").read_text("utf-8")
+    assert '<thead><tr><th scope="col">' in html  # the words are in the edition's language

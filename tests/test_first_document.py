@@ -219,6 +219,6 @@ def test_source_footnotes_show_symbol_title_date_and_link(first_document: dict[s
     assert '<time class="date" datetime="2006-12-20">20 December 2006</time>' in en
     assert '<a class="url" href="https://undocs.org/en/A/RES/61/180">' in en
     ru = next(n for n in _web_notes(first_document["ru"].html) if "A/RES/61/180" in n)
-    assert "<cite>Совершенствование координации усилий по борьбе с торговлей людьми</cite>" in ru
+    assert "<cite>Совершенствование координации усилий по борьбе с\u00a0торговлей людьми</cite>" in ru
     assert '<time class="date" datetime="2006-12-20">20 декабря 2006\u202fг.</time>' in ru
     assert '<a class="url" href="https://undocs.org/ru/A/RES/61/180">' in ru

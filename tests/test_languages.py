@@ -147,8 +147,10 @@ def first_ru(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.mark.parametrize("word", ["в", "и", "с"])
 def test_first_document_russian_keeps_short_words_with_the_next(first_ru: str, word: str) -> None:
-    main = first_ru[first_ru.index("<main>"):first_ru.index("</main>")]
-    text = html_lib.unescape(re.sub(r"<[^>]+>", "", main))
+    # The whole body: the text, and the footnotes with the sources' titles and the group's members.
+    body = first_ru[first_ru.index("<body>"):]
+    assert "Филиппины и\u00a0Эквадор" in body
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", body))
     assert len(re.findall(rf"(?<![\w-]){word}\u00a0\w", text)) >= 5
     assert re.findall(rf"(?<![\w-]){word} \w", text) == []
 

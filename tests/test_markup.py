@@ -142,7 +142,7 @@ def test_group_citation_lists_members_in_collation_order(tmp_path):
         "and United Arab Emirates"))]
     assert footnotes(pages["ru"]) == [(1, (
         "Друзья: Беларусь, Боливия (Многонациональное Государство), Кыргызстан, "
-        "Объединенные Арабские Эмираты и Российская Федерация"))]
+        "Объединенные Арабские Эмираты и\u00a0Российская Федерация"))]  # `и` keeps to the next word
     assert re.findall(r"<li>(.*?)</li>", main_part(pages["en"])) == [
         "Russian Federation", "Belarus", "United Arab Emirates", "Kyrgyzstan",
         "Bolivia (Plurinational State of)"]
