@@ -3,13 +3,17 @@
 #   make test      set up everything and run the linters and the tests
 PY := .venv/bin/python
 
-.PHONY: setup example test lint golden clean
+.PHONY: setup example pages test lint golden clean
 
 setup:
 	@bash scripts/setup.sh
 
 example: setup
 	$(PY) -m generator build data --output output
+
+# Page 1 of each edition of the examples as PNG, in output/pages/, to look at.
+pages: example
+	bash scripts/pages.sh output
 
 lint: setup
 	$(PY) -m ruff check generator tests

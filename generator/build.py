@@ -8,10 +8,11 @@ the other documents of the build.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import (
     EXIT_FAILED,
@@ -25,13 +26,38 @@ from .errors import (
     RenderError,
     UsageError,
 )
+from .glyphs import document_problems, printed_text, rendering_problems
 from .loader import read_document
 from .localize import localize
 from .model import Document
 from .output import OutputFolder
 from .references import Resolved, check_parity, resolve
 
+if TYPE_CHECKING:
+    from .pdf import Archive
+    from .render import Page
+
 FORMATS = ("html", "pdf")
+PAPERS = ("a4", "letter")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/ua-1")
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How the PDFs of a build are made (the command line's --paper, --print, --toc,
+    --pdf-variant). `paper` None: as each document says."""
+
+    paper: str | None = None
+    handout: bool = False
+    toc: bool = False
+    variant: str | None = None
+
+    def check(self) -> None:
+        if self.paper is not None and self.paper not in PAPERS:
+            raise UsageError(f"unknown paper {self.paper!r}; expected a4 or letter")
+        if self.variant is not None and self.variant not in PDF_VARIANTS:
+            raise UsageError(f"unknown PDF variant {self.variant!r}; expected "
+                             + ", ".join(PDF_VARIANTS))
 
 
 @dataclass(frozen=True)
@@ -49,10 +75,16 @@ class Outcome:
     problems: tuple[Problem, ...] = ()
     failure: str | None = None
     warnings: list[str] = field(default_factory=list)
+    strict: bool = False  # a warning fails the document
+
+    @property
+    def refused(self) -> bool:
+        """Failed for its warnings alone, under strict."""
+        return self.strict and bool(self.warnings)
 
     @property
     def ok(self) -> bool:
-        return not self.problems and self.failure is None
+        return not self.problems and self.failure is None and not self.refused
 
 
 @dataclass
@@ -63,7 +95,7 @@ class Report:
     def exit_code(self) -> int:
         if any(o.failure for o in self.outcomes):
             return EXIT_FAILED
-        if any(o.problems for o in self.outcomes):
+        if any(o.problems or o.refused for o in self.outcomes):
             return EXIT_INVALID
         return EXIT_OK
 
@@ -121,21 +153,27 @@ def check(paths: Sequence[str | Path]) -> Report:
     outcomes = []
     for path, display in discover(paths):
         try:
-            prepare(path, display)
-            outcomes.append(Outcome(display))
+            prepared = prepare(path, display)
+            # A build makes PDFs by default: what their fonts cannot print is invalid data.
+            problems = tuple(document_problems(prepared.doc, prepared.doc.languages))
+            outcomes.append(Outcome(display, problems=problems))
         except DataError as e:
             outcomes.append(Outcome(display, problems=e.problems))
     return Report(outcomes)
 
 
 def build(paths: Sequence[str | Path], output: Path = Path("output"),
-          langs: Sequence[str] | None = None, formats: Sequence[str] = FORMATS) -> Report:
+          langs: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
+          pdf: PdfOptions = PdfOptions(), *, strict: bool = False) -> Report:
+    """`strict`: a document with warnings fails (exit 1) and none of its outputs is written."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; expected html or pdf")
+    pdf.check()
     files = discover(paths)
     with OutputFolder(output, [path for path, _ in files]) as folder:
-        outcomes = [_build_one(path, display, folder, langs, formats) for path, display in files]
+        outcomes = [_build_one(path, display, folder, langs, formats, pdf, strict)
+                    for path, display in files]
     if langs:
         built = {p.name.split(".")[-2] for o in outcomes for p in o.written}
         valid = all(o.ok for o in outcomes)
@@ -146,22 +184,31 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
 
 
 def _build_one(path: Path, display: str, folder: OutputFolder, langs: Sequence[str] | None,
-               formats: Sequence[str]) -> Outcome:
-    outcome = Outcome(display)
+               formats: Sequence[str], options: PdfOptions, strict: bool) -> Outcome:
+    outcome = Outcome(display, strict=strict)
     try:
         prepared = prepare(path, display)
     except DataError as e:
         outcome.problems = e.problems
         return outcome
-    from .render import render
+    from .render import PrintSetup, render
 
     doc = prepared.doc
+    editions = [r for r in prepared.editions if not langs or r.edition.lang in langs]
+    setup = PrintSetup(paper=options.paper, toc=options.toc, handout=options.handout)
+    if "pdf" in formats:
+        problems = document_problems(doc, [r.edition.lang for r in editions])
+        for resolved in editions:
+            page = render(resolved, "print", setup=setup)
+            problems.extend(rendering_problems(doc, resolved.edition.lang,
+                                               printed_text(page.html, page.print_css)))
+        if problems:
+            outcome.problems = tuple(sorted(set(problems)))
+            return outcome
     files: list[tuple[Path, bytes]] = []
     try:
-        for resolved in prepared.editions:
+        for resolved in editions:
             lang = resolved.edition.lang
-            if langs and lang not in langs:
-                continue
             outcome.warnings.extend(resolved.edition.warnings)
             stem = folder.path / doc.id / f"{doc.id}.{lang}"
             if "html" in formats:
@@ -170,9 +217,15 @@ def _build_one(path: Path, display: str, folder: OutputFolder, langs: Sequence[s
             if "pdf" in formats:
                 from .pdf import write_pdf
 
-                pdf, warnings = write_pdf(partial(render, resolved, "print"))
-                outcome.warnings.extend(f"{stem.name}.pdf: {w}" for w in warnings)
-                files.append((stem.with_name(stem.name + ".pdf"), pdf))
+                def make_page(keep: frozenset[int], breaks: frozenset[int], facing: bool,
+                              resolved: Resolved = resolved) -> Page:
+                    return render(resolved, "print", keep, replace(setup, facing=facing), breaks)
+
+                printed = write_pdf(make_page, _archive(resolved, options))
+                outcome.warnings.extend(f"{stem.name}.pdf: {w}" for w in printed.warnings)
+                files.append((stem.with_name(stem.name + ".pdf"), printed.pdf))
+        if outcome.refused:
+            return outcome  # the previous outputs stay as they were
         for target, data in files:
             folder.write(target, data)
             outcome.written.append(target)
@@ -181,3 +234,20 @@ def _build_one(path: Path, display: str, folder: OutputFolder, langs: Sequence[s
     except FactsheetError as e:  # pragma: no cover - every stage raises one of the above
         outcome.failure = str(e)
     return outcome
+
+
+def _archive(resolved: Resolved, options: PdfOptions) -> Archive:
+    from .pdf import Archive, Attachment
+
+    edition = resolved.edition
+    doc = edition.doc
+    attachments = []
+    if options.variant in ("pdf/a-3b", "pdf/a-3u"):
+        # Named from the main file's folder, never the working folder: the same bytes wherever
+        # the build runs.
+        for i, file in enumerate(doc.files):
+            name = os.path.relpath(file, doc.path.parent)
+            what = "the data of this fact sheet" if i == 0 else f"data included by {doc.path.name}"
+            attachments.append(Attachment(name, file.read_bytes(), what))
+    date = edition.date.start if edition.date else None
+    return Archive(options.variant, tuple(attachments), date)

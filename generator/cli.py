@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, Report, build, check
+from .build import FORMATS, PAPERS, PDF_VARIANTS, PdfOptions, Report, build, check
 from .errors import FactsheetError, exit_code
 
 
@@ -22,8 +22,9 @@ def _report(report: Report, verb: str) -> None:
             click.echo(str(problem), err=True)
         if o.failure:
             click.echo(f"{o.display}: {o.failure}", err=True)
+        kind = "error" if o.strict else "warning"
         for warning in o.warnings:
-            click.echo(f"{o.display}: warning: {warning}", err=True)
+            click.echo(f"{o.display}: {kind}: {warning}", err=True)
         for path in o.written:
             click.echo(f"wrote {path}")
         if o.ok and verb == "check":
@@ -55,11 +56,25 @@ def main() -> None:
               help="Output formats: html, pdf or both.")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="The output folder.")
-def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Path) -> None:
+@click.option("--paper", type=click.Choice(PAPERS, case_sensitive=False),
+              help="PDF paper size (default: the document's `paper:`, else a4).")
+@click.option("--print", "handout", is_flag=True,
+              help="PDF for a print shop: crop marks and 3 mm bleed.")
+@click.option("--toc", is_flag=True,
+              help="A table of contents in the PDF of a document with five or more headed sections.")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS, case_sensitive=False),
+              help="PDF/A-3 (the data files attached; a-3u also tagged) or PDF/UA-1 (tagged).")
+@click.option("--strict", is_flag=True,
+              help="A warning fails its document (exit 1) and nothing of it is written.")
+def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Path, paper: str | None,
+              handout: bool, toc: bool, pdf_variant: str | None, strict: bool) -> None:
     """Build each data file (a folder: every *.yaml in it; default data/) into OUTPUT/<id>/."""
 
     def action() -> Report:
-        report = build(list(paths), output, _split(lang), _split(formats) or [])
+        options = PdfOptions(paper=paper and paper.lower(), handout=handout, toc=toc,
+                             variant=pdf_variant and pdf_variant.lower())
+        report = build(list(paths), output, _split(lang), _split(formats) or [], options,
+                       strict=strict)
         _report(report, "build")
         return report
 

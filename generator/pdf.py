@@ -2,34 +2,86 @@
 
 Imported only when a PDF is made: `import weasyprint` costs about 0.4 s, which `check` and
 HTML-only builds never pay.
+
+WeasyPrint sees only the bundled fonts: before it is imported (fontconfig reads its
+configuration when WeasyPrint first asks for fonts), FONTCONFIG_FILE names a configuration that
+lists the package's font folder and nothing else, so that no system font can stand in for a
+missing glyph and the output does not depend on the machine.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import logging
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
-
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from xml.etree.ElementTree import Element, SubElement, tostring
+from xml.sax.saxutils import escape as xml_escape
 
 from .errors import RenderError
+from .glyphs import FONTS
 from .render import Page
 
-FONTS = Path(str(resources.files("generator") / "fonts"))
+
+def fontconfig_file() -> Path:
+    """A fontconfig configuration that knows the bundled fonts only, written once per content.
+
+    It lives in the user's cache (or the temporary folder): the installed package may be
+    read-only. Its name is a hash of its content, so processes never see each other's half-written
+    file, and a package moved elsewhere gets its own.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or tempfile.gettempdir()) / "factsheet"
+    cache_dir = base / "fontconfig-cache"
+    config = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+              "<fontconfig>\n"
+              f"  <dir>{xml_escape(str(FONTS.resolve()))}</dir>\n"
+              f"  <cachedir>{xml_escape(str(cache_dir))}</cachedir>\n"
+              "</fontconfig>\n")
+    digest = hashlib.sha256(config.encode()).hexdigest()[:16]
+    path = base / f"fonts-{digest}.conf"
+    if not path.is_file():
+        base.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=".fonts-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(config)
+        os.replace(tmp, path)
+    return path
+
+
+os.environ["FONTCONFIG_FILE"] = str(fontconfig_file())
+
+import weasyprint  # noqa: E402 - FONTCONFIG_FILE must be set first
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
+
+FACING_OVER = 4  # pages: a longer document is printed on facing pages
+# The date an attachment carries when the edition has none: any fixed date keeps builds
+# byte-identical; WeasyPrint would otherwise stamp the time of the build.
+FIXED_DATE = dt.datetime(1980, 1, 1)
 
 
 @dataclass(frozen=True)
-class Metadata:
-    title: str
-    author: str | None
-    lang: str
+class Attachment:
+    name: str  # as the PDF lists it
+    data: bytes
+    description: str
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What the PDF carries besides its pages."""
+
+    variant: str | None = None
+    attachments: tuple[Attachment, ...] = ()  # embedded by the PDF/A-3 variants only
+    date: str | None = None  # the edition's date, ISO 8601 (2014, 2014-05 or 2014-05-16)
 
 
 class _Fetcher(URLFetcher):  # type: ignore[misc]
@@ -62,34 +114,65 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-MAX_LAYOUTS = 4
+MAX_LAYOUTS = 5
+
+# make_page(keep, breaks, facing): the print rendering, with the paragraphs of the footnotes in
+# `keep` kept whole, those in `breaks` starting a page, on facing pages or not.
+MakePage = Callable[[frozenset[int], frozenset[int], bool], Page]
 
 
-def write_pdf(make_page: Callable[[frozenset[int]], Page]) -> tuple[bytes, list[str]]:
+@dataclass(frozen=True)
+class Printed:
+    pdf: bytes
+    warnings: list[str]
+    pages: int
+    layouts: int  # how many times the edition was laid out
+
+
+def write_pdf(make_page: MakePage, archive: Archive = Archive()) -> Printed:
     """The PDF, and what WeasyPrint warned about while making it.
+
+    The page count is known only after layout, and a document of more than FACING_OVER pages is
+    printed on facing pages. Both stylesheets give the text block the same width, so pages break
+    alike: the facing layout is made first, and only a short document is laid out again on
+    single pages (the cheap case pays for the second layout).
 
     WeasyPrint sometimes floats a footnote to the page after its call, when the note does not
     fit under the call's line. After each layout the pages' anchors say where every call and
-    note stand; a paragraph holding a misplaced call is then kept whole, and laid out again.
+    note stand; a paragraph holding a misplaced call is then kept whole, and laid out again; if
+    its note is still misplaced, the paragraph starts a page.
     """
     fonts = _fonts()
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
     keep: frozenset[int] = frozenset()
+    breaks: frozenset[int] = frozenset()
+    layouts = 0
+    base = FONTS.as_uri() + "/"
+
+    def lay_out(facing: bool) -> Any:
+        nonlocal layouts
+        layouts += 1
+        page = make_page(keep, breaks, facing)
+        css = weasyprint.CSS(string=page.print_css, base_url=base, font_config=fonts,
+                             url_fetcher=_Fetcher())
+        html = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=_Fetcher())
+        return html.render(stylesheets=[css], font_config=fonts)
+
     try:
-        base = FONTS.as_uri() + "/"
+        facing = True
         for _ in range(MAX_LAYOUTS):
-            page = make_page(keep)
-            css = weasyprint.CSS(string=page.print_css, base_url=base, font_config=fonts,
-                                 url_fetcher=_Fetcher())
-            html = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=_Fetcher())
-            document = html.render(stylesheets=[css], font_config=fonts)
+            document = lay_out(facing)
+            if facing and len(document.pages) <= FACING_OVER:
+                facing = False
+                document = lay_out(facing)
             misplaced = misplaced_footnotes(document)
-            if not misplaced or misplaced <= keep:
+            if not misplaced or misplaced <= breaks:
                 break
+            breaks |= misplaced & keep
             keep |= misplaced
-        data = document.write_pdf()
+        data = _write(document, archive)
     except FatalURLFetchingError as e:  # a BaseException: `except Exception` would miss it
         raise RenderError(f"{e}: {e.__cause__}") from e
     except Exception as e:
@@ -98,7 +181,88 @@ def write_pdf(make_page: Callable[[frozenset[int]], Page]) -> tuple[bytes, list[
         logger.removeHandler(capture)
     warnings = capture.messages + [f"footnote {n} is printed on another page than its call"
                                    for n in sorted(misplaced)]
-    return bytes(data), warnings
+    return Printed(bytes(data), warnings, len(document.pages), layouts)
+
+
+def _write(document: Any, archive: Archive) -> bytes:
+    metadata = document.metadata
+    if archive.date:
+        # The edition's date, not the time of the build: the same inputs give the same bytes.
+        metadata.created = archive.date
+    options: dict[str, Any] = {}
+    if archive.variant:
+        options["pdf_variant"] = archive.variant
+    if archive.variant == "pdf/a-3u":
+        options["pdf_tags"] = True  # PDF/A-3u with the structure tree of PDF/UA-1
+    if archive.variant in ("pdf/a-3b", "pdf/a-3u") and archive.attachments:
+        when = _attachment_date(archive.date)
+        options["attachments"] = [
+            weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name, description=a.description,
+                                  created=when, modified=when, relationship="Source")
+            for a in archive.attachments]
+    return bytes(document.write_pdf(finisher=_Finisher(archive), **options))
+
+
+def _attachment_date(date: str | None) -> dt.datetime:
+    if date:
+        year, month, day = ([int(p) for p in date.split("/")[0].split("-")] + [1, 1])[:3]
+        return dt.datetime(year, month, day)
+    return FIXED_DATE
+
+
+XMP_NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+          "dc": "http://purl.org/dc/elements/1.1/",
+          "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
+ATTACHMENT_TYPE = "/application#2fyaml"  # RFC 9512; never the machine's mime.types guess
+
+
+class _Finisher:
+    """Completes the PDF that WeasyPrint made, before it is written.
+
+    Every PDF gets XMP metadata (WeasyPrint writes it for the variants only), with the language,
+    subject and date WeasyPrint leaves out; embedded data files get one media type everywhere.
+    """
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    def __call__(self, document: Any, pdf: Any) -> None:
+        metadata = document.metadata
+        if "Metadata" not in pdf.catalog:
+            metadata.include_in_pdf(pdf, "", None, None, compress=True)
+        stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+        extra = self._rdf(metadata)
+        stream.stream = [b"".join(_to_bytes(part) for part in stream.stream)
+                         .replace(b"</rdf:RDF>", extra + b"</rdf:RDF>", 1)]
+        for obj in pdf.objects:
+            if isinstance(obj, dict) or not hasattr(obj, "extra"):
+                continue
+            if obj.extra.get("Type") == "/EmbeddedFile":
+                obj.extra["Subtype"] = ATTACHMENT_TYPE
+
+    def _rdf(self, metadata: Any) -> bytes:
+        rdf, dc = XMP_NS["rdf"], XMP_NS["dc"]
+        description = Element(f"{{{rdf}}}Description", {f"{{{rdf}}}about": ""})
+
+        def bag(name: str, kind: str, values: Sequence[str]) -> None:
+            holder = SubElement(SubElement(description, f"{{{dc}}}{name}"), f"{{{rdf}}}{kind}")
+            for value in values:
+                SubElement(holder, f"{{{rdf}}}li").text = value
+
+        if metadata.lang:
+            bag("language", "Bag", [metadata.lang])
+        subject = metadata.description or metadata.title
+        if subject:
+            bag("subject", "Bag", [subject])
+        if self.archive.date:
+            bag("date", "Seq", [self.archive.date])
+        if self.archive.variant == "pdf/a-3u":
+            SubElement(description, f"{{{XMP_NS['pdfuaid']}}}part").text = "1"
+        return tostring(description, encoding="unicode").encode("utf-8")
+
+
+def _to_bytes(part: object) -> bytes:
+    return part if isinstance(part, bytes) else str(part).encode("utf-8")
 
 
 def misplaced_footnotes(document: Any) -> frozenset[int]:

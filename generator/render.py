@@ -39,11 +39,38 @@ class Page:
     print_css: str
 
 
+TOC_MIN_SECTIONS = 5  # a table of contents is worth its space from five headed sections
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How the print rendering is laid out; the web rendering ignores it.
+
+    `paper` None: the document's own. `toc`: a table of contents, if the edition has at least
+    TOC_MIN_SECTIONS headed sections. `facing`: inner and outer margins, page numbers
+    outside (the PDF stage decides it from the page count). `handout`: crop marks and bleed.
+    """
+
+    paper: str | None = None
+    toc: bool = False
+    facing: bool = False
+    handout: bool = False
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    anchor: str
+    heading: str
+
+
 class _Notes:
     """Footnote calls in reading order, checked against the numbering of the references stage."""
 
-    def __init__(self, resolved: Resolved, target: Target, keep: frozenset[int]) -> None:
+    def __init__(self, resolved: Resolved, target: Target, keep: frozenset[int],
+                 annexes: dict[str, str], breaks: frozenset[int] = frozenset()) -> None:
         self.resolved = resolved
+        self.breaks = breaks
+        self.annexes = annexes  # print only: group key → the anchor of its annex section
         self.keep = keep
         self.target = target
         self.queue = list(resolved.footnotes)
@@ -58,21 +85,25 @@ class _Notes:
         self.rendered.append(RenderedNote(n, Markup(body)))
         label = escape(self.fmt.gettext("Footnote %(number)s") % {"number": n})
         if self.target == "print":
-            # WeasyPrint draws the call itself (::footnote-call); the empty anchor marks where
-            # the call stands so that tests and readers can find its page.
-            return (f'<a class="fn-anchor" id="fnref-{n}"></a>'
-                    f'<span class="footnote" id="fn-{n}">{body}</span>')
+            # The call is drawn here, not by ::footnote-call (which print.css empties), because
+            # only an <a href> becomes a PDF link: the call leads to its note at the page bottom.
+            return (f'<a class="fn-call" id="fnref-{n}" href="#fn-{n}" aria-label="{label}">{n}</a>'
+                    f'<span class="footnote" id="fn-{n}" data-n="{n}">{body}</span>')
         return (f'<a class="fn-call" id="fnref-{n}" href="#fn-{n}" role="doc-noteref" '
                 f'aria-label="{label}"><sup>{n}</sup></a>')
 
     def citation(self, keys: tuple[str, ...]) -> str:
-        return "; ".join(_reference_html(self.resolved.references[k], self.fmt) for k in keys)
+        return "; ".join(_reference_html(self.resolved.references[k], self.fmt, self.annexes)
+                         for k in keys)
 
 
-def _reference_html(ref: Reference, fmt: Formatter) -> str:
+def _reference_html(ref: Reference, fmt: Formatter, annexes: dict[str, str]) -> str:
     if isinstance(ref, GroupRef):
         members = fmt.list_of(ref.members)
-        return f"{escape(fmt.typeset(ref.name))}: {escape(members)}"
+        name = escape(fmt.typeset(ref.name))
+        if ref.key in annexes:
+            name = Markup(f'<a class="annex-link" href="#{annexes[ref.key]}">{name}</a>')
+        return f"{name}: {escape(members)}"
     parts = []
     if ref.symbol:
         parts.append(f'<span class="symbol">{escape(ref.symbol)}</span>')
@@ -108,6 +139,7 @@ class BlockView:
     heading: str | None
     html: Markup = _EMPTY  # prose
     rows: tuple[tuple[Markup, Markup], ...] = ()  # chronology: (date, text); facts: (value, label)
+    breaks: frozenset[int] = frozenset()  # print: chronology rows that start a page
     items: tuple[str, ...] = ()  # annex members
     caption: str = ""  # annex: the group's name
     count: int = 0
@@ -116,7 +148,7 @@ class BlockView:
 
 
 def _views(resolved: Resolved, notes: _Notes) -> list[BlockView]:
-    views = [_view(block, f"section-{i}", notes)
+    views = [_view(block, _anchor(i), notes)
              for i, block in enumerate(resolved.edition.blocks, start=1)]
     if notes.queue:  # pragma: no cover - a bug, not bad data
         raise AssertionError("footnotes left unrendered")
@@ -125,8 +157,15 @@ def _views(resolved: Resolved, notes: _Notes) -> list[BlockView]:
 
 def _fragment(fragment: Fragment, notes: _Notes, *, inline: bool = False) -> Markup:
     upcoming = [f.number for f in notes.queue[: len(fragment.notes)]]
-    keep = frozenset(i for i, n in enumerate(upcoming) if n in notes.keep)
-    return Markup(to_html(fragment, notes, inline=inline, keep=keep))
+    keep = frozenset(i for i, n in enumerate(upcoming) if n in notes.keep | notes.breaks)
+    html = to_html(fragment, notes, inline=inline, keep=keep)
+    for n in upcoming:
+        if n in notes.breaks:
+            # Kept whole, the paragraph still lost its note to the next page: it starts that page.
+            at = html.rfind('class="keep-together"', 0, html.find(f'id="fnref-{n}"'))
+            if at >= 0:
+                html = html[:at] + 'class="keep-together page-start"' + html[at + 21:]
+    return Markup(html)
 
 
 def _view(block: Block, anchor: str, notes: _Notes) -> BlockView:
@@ -134,12 +173,19 @@ def _view(block: Block, anchor: str, notes: _Notes) -> BlockView:
         return BlockView("text", anchor, block.heading, html=_fragment(block.fragment, notes))
     if isinstance(block, Chronology):
         rows = []
-        for entry in block.entries:
+        breaks = set()
+        for i, entry in enumerate(block.entries):
+            count = len(entry.fragment.notes) + (entry.cite is not None)
+            # A row is never split, yet WeasyPrint may float a note of the page's last row to the
+            # next page: such a row starts the next page itself.
+            if any(f.number in notes.keep | notes.breaks for f in notes.queue[:count]):
+                breaks.add(i)
             text = _fragment(entry.fragment, notes, inline=True)
             if entry.cite is not None:
                 text += Markup(notes.call(entry.cite, notes.citation(entry.cite.keys)))
             rows.append((Markup(_time(entry.when)), text))
-        return BlockView("chronology", anchor, block.heading, rows=tuple(rows))
+        return BlockView("chronology", anchor, block.heading, rows=tuple(rows),
+                         breaks=frozenset(breaks))
     if isinstance(block, Annex):
         return BlockView("annex", anchor, block.heading, items=block.members, caption=block.name,
                          count=len(block.members),
@@ -189,11 +235,29 @@ def page_counter(text: str) -> Markup:
     return Markup(" ".join(out))
 
 
-def render(resolved: Resolved, target: Target, keep: frozenset[int] = frozenset()) -> Page:
-    """`keep`: footnote numbers whose calling paragraph must not break across pages."""
+def _anchor(index: int) -> str:
+    return f"section-{index}"
+
+
+def _annexes(blocks: tuple[Block, ...]) -> dict[str, str]:
+    """Group key → the anchor of the first annex that lists it."""
+    found: dict[str, str] = {}
+    for i, block in enumerate(blocks, start=1):
+        if isinstance(block, Annex):
+            found.setdefault(block.group_key, _anchor(i))
+    return found
+
+
+def render(resolved: Resolved, target: Target, keep: frozenset[int] = frozenset(),
+           setup: PrintSetup = PrintSetup(), breaks: frozenset[int] = frozenset()) -> Page:
+    """`keep`: footnote numbers whose calling paragraph must not break across pages; `breaks`:
+    those whose paragraph (or chronology row) must start a page."""
     edition = resolved.edition
-    notes = _Notes(resolved, target, keep)
+    notes = _Notes(resolved, target, keep, _annexes(edition.blocks) if target == "print" else {},
+                   breaks)
     blocks = _views(resolved, notes)
+    toc = [TocEntry(b.anchor, b.heading) for b in blocks if b.heading]
+    show_toc = setup.toc and len(toc) >= TOC_MIN_SECTIONS
     env = _environment(edition.lang)
     template = edition.doc.template
     fmt = edition.fmt
@@ -208,11 +272,13 @@ def render(resolved: Resolved, target: Target, keep: frozenset[int] = frozenset(
         "issuer": edition.issuer,
         "date": Markup(_time(edition.date)) if edition.date else None,
         "blocks": blocks,
+        "toc": toc if target == "print" and show_toc else [],
         "notes": notes.rendered,
         "screen_css": Markup(env.get_template(f"{template}/screen.css").render()),
         "number": fmt.number,
     }
     html = env.get_template(f"{template}/page.html").render(context)
     print_css = env.get_template(f"{template}/print.css").render(
-        {"paper": edition.doc.paper, "lang": fmt.tag})
+        {"paper": setup.paper or edition.doc.paper, "lang": fmt.tag, "facing": setup.facing,
+         "handout": setup.handout})
     return Page(html, print_css)

@@ -11,6 +11,7 @@ have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
 have_lib 'libfontconfig.so.1' || need+=(libfontconfig1)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # make pages
 if ((${#need[@]})); then
   echo "setup: installing system packages: ${need[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

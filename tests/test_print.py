@@ -1,0 +1,306 @@
+"""The PDF as a print shop, an archive and a screen reader receive it: fonts, paper, bleed,
+facing pages, links, table of contents, PDF/A-3b and PDF/UA-1, reproducible bytes, and the
+errors that stop a damaged PDF."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import FIRST, Edition
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "tests" / "fixtures" / "golden" / "sample.yaml"
+PRINT = ROOT / "tests" / "fixtures" / "print"
+BUNDLED = {"Noto-Serif", "Noto-Serif-Bold", "Noto-Serif-Italic", "Noto-Serif-BoldItalic", "Noto-Sans",
+           "Noto-Sans-Bold"}
+MM = 72 / 25.4
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def build_sample(out: Path, *options: str, lang: str = "en") -> pypdf.PdfReader:
+    code, _, err = run("build", str(SAMPLE), "--lang", lang, "--format", "pdf", "--output", str(out),
+                       *options)
+    assert code == 0, err
+    return pypdf.PdfReader(out / "sample" / f"sample.{lang}.pdf")
+
+
+def _box(page: pypdf.PageObject, name: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in page[name])
+
+
+def _annotations(reader: pypdf.PdfReader) -> Iterator[tuple[int, pypdf.generic.DictionaryObject]]:
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            yield number, annot.get_object()
+
+
+def _internal_target(annot: pypdf.generic.DictionaryObject) -> str | None:
+    dest = annot.get("/Dest")
+    if dest is None and "/A" in annot and annot["/A"].get("/S") == "/GoTo":
+        dest = annot["/A"]["/D"]
+    return str(dest) if isinstance(dest, str | pypdf.generic.TextStringObject) else None
+
+
+def _xmp(reader: pypdf.PdfReader) -> ElementTree.Element:
+    data = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    body = data[data.index(b"<x:xmpmeta"):data.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")]
+    return ElementTree.fromstring(body)
+
+
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+
+
+def _xmp_values(xmp: ElementTree.Element, tag: str) -> list[str]:
+    return [li.text or "" for element in xmp.iter(tag) for li in element.iter(f"{RDF}li")]
+
+
+# --- fonts ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_only_the_bundled_fonts_all_embedded_and_subset(first_document: dict[str, Edition],
+                                                        lang: str) -> None:
+    seen = {}
+    for page in first_document[lang].pdf.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            seen[str(font["/BaseFont"])] = "/FontFile2" in descriptor
+    assert seen and all(seen.values()), seen  # embedded
+    assert all(re.match(r"^/[A-Z]{6}\+", name) for name in seen), seen  # subset: the ABCDEF+ prefix
+    assert {name.split("+", 1)[1] for name in seen} <= BUNDLED
+
+
+def test_a_character_the_fonts_lack_is_an_error_at_its_place(tmp_path: Path) -> None:
+    data = PRINT / "georgian.yaml"
+    code, out, err = run("build", str(data), "--output", str(tmp_path))
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{data}:3:13: the bundled fonts (Noto Serif, Noto Sans) have no glyph for "
+                               "'თ' (U+10D7 GEORGIAN LETTER TAN), 'ბ' (U+10D1 GEORGIAN LETTER BAN)")
+    # In a literal block, the very line and column of the first missing character.
+    assert lines[1].startswith(f"{data}:10:32: the bundled fonts (Noto Serif, Noto Sans) have no glyph for "
+                               "'አ' (U+12A0 ETHIOPIC SYLLABLE GLOTTAL A)")
+    assert lines[2:] == ["1 of 1 document(s) failed"]
+    assert not (tmp_path / "georgian").exists()
+    # `check` finds it too; an HTML-only build does not need the fonts.
+    assert run("check", str(data))[0] == 1
+    assert run("build", str(data), "--format", "html", "--output", str(tmp_path))[0] == 0
+
+
+# --- paper, bleed, facing pages --------------------------------------------------------------------
+
+
+def test_paper_a4_by_default_and_letter_on_request(tmp_path: Path) -> None:
+    a4 = build_sample(tmp_path / "a4")
+    letter = build_sample(tmp_path / "letter", "--paper", "letter")
+    assert [round(v) for v in _box(a4.pages[0], "/MediaBox")] == [0, 0, 595, 842]
+    assert [round(v) for v in _box(letter.pages[0], "/MediaBox")] == [0, 0, 612, 792]
+
+
+def test_print_mode_has_a_trim_box_inside_a_bleed_box_3_mm_larger(tmp_path: Path) -> None:
+    reader = build_sample(tmp_path, "--print")
+    for page in reader.pages:
+        trim, bleed, media = _box(page, "/TrimBox"), _box(page, "/BleedBox"), _box(page, "/MediaBox")
+        assert round(trim[2] - trim[0]) == 595 and round(trim[3] - trim[1]) == 842  # the A4 sheet
+        for t, b, sign in zip(trim, bleed, (-1, -1, 1, 1), strict=True):
+            assert (b - t) * sign == pytest.approx(3 * MM, abs=0.01)
+        assert media[0] <= bleed[0] and media[2] >= bleed[2]
+
+
+def _page_number_x(reader: pypdf.PdfReader, number: int, words: str) -> float:
+    found: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.startswith(words):
+            found.append(tm[4] * cm[0] + tm[5] * cm[2] + cm[4])  # the text's origin on the page
+
+    reader.pages[number - 1].extract_text(visitor_text=visit)
+    assert found, f"no {words!r} on page {number}"
+    return found[0]
+
+
+def test_long_documents_face_with_page_numbers_outside(first_document: dict[str, Edition],
+                                                       tmp_path: Path) -> None:
+    reader = first_document["en"].pdf
+    total = len(reader.pages)
+    assert total > 4
+    width = float(reader.pages[0].mediabox.width)
+    for number in (1, 2, 3):
+        x = _page_number_x(reader, number, f"Page {number} of {total}")
+        if number % 2:  # a right-hand page: the number on the right
+            assert x > width * 0.6, (number, x)
+        else:
+            assert x < width * 0.4, (number, x)
+    # A short document keeps single pages: its number is centred.
+    sample = build_sample(tmp_path)
+    assert len(sample.pages) <= 4
+    x = _page_number_x(sample, 1, f"Page 1 of {len(sample.pages)}")
+    assert width * 0.4 < x < width * 0.6
+
+
+# --- navigation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_outline_lists_the_headings(first_document: dict[str, Edition], lang: str) -> None:
+    edition = first_document[lang]
+    headings = [h.replace("&#39;", "'")
+                for h in re.findall(r'<h2 id="section-\d+-h">(.*?)</h2>', edition.html)]
+    outline = edition.pdf.outline
+    assert [item.title for item in outline[1]] == headings
+    assert len(headings) >= 6
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_each_footnote_call_links_to_its_note_on_the_same_page(first_document: dict[str, Edition],
+                                                               lang: str) -> None:
+    reader = first_document[lang].pdf
+    dests = reader.named_destinations
+    links = {target: page for page, annot in _annotations(reader)
+             if (target := _internal_target(annot)) and target.startswith("fn-")}
+    notes = len(re.findall(r'<li id="fn-\d+"', first_document[lang].html))
+    assert sorted(links, key=lambda t: int(t[3:])) == [f"fn-{n}" for n in range(1, notes + 1)]
+    for target, page in links.items():
+        assert reader.get_destination_page_number(dests[target]) == page
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_group_footnote_links_to_its_annex(first_document: dict[str, Edition], lang: str) -> None:
+    reader = first_document[lang].pdf
+    annex = re.findall(r'<section id="(section-\d+)" class="block annex"', first_document[lang].html)
+    assert len(annex) == 1
+    targets = [t for _, annot in _annotations(reader) if (t := _internal_target(annot))]
+    assert annex[0] in targets
+    page = reader.get_destination_page_number(reader.named_destinations[annex[0]])
+    count = {"en": "22 members", "ru": "22 члена"}[lang]  # the line under the annex's heading
+    assert count in first_document[lang].pages[page].replace("\xa0", " ")
+
+
+def test_table_of_contents_on_request_with_page_numbers(tmp_path: Path) -> None:
+    plain = build_sample(tmp_path / "plain")
+    assert "Contents" not in plain.pages[0].extract_text()
+    reader = build_sample(tmp_path / "toc", "--toc")
+    first = reader.pages[0].extract_text()
+    assert "Contents" in first
+    dests = reader.named_destinations
+    for heading, anchor in [("Introduction", "section-1"), ("Chronology", "section-3"),
+                            ("Annex II. ICAT", "section-6")]:
+        page = reader.get_destination_page_number(dests[anchor]) + 1
+        assert re.search(rf"{re.escape(heading)}[ .]*{page}\n", first), (heading, page, first)
+    targets = {t for _, annot in _annotations(reader) if (t := _internal_target(annot))}
+    assert {f"section-{i}" for i in range(1, 7)} <= targets
+    # Not a heading of its own in the outline.
+    assert "Contents" not in [item.title for item in reader.outline[1]]
+
+
+# --- variants ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
+    """The first document's English PDF/A-3b, built by two processes with different time zones
+    and working folders (at the same time: two cores)."""
+    runs = []
+    for i, tz in enumerate(["UTC", "Pacific/Kiritimati"]):
+        cwd = tmp_path_factory.mktemp(f"cwd{i}")
+        out = cwd / "out"
+        env = {**os.environ, "TZ": tz}
+        runs.append((out, subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", str(FIRST), "--lang", "en", "--format", "pdf",
+             "--pdf-variant", "pdf/a-3b", "--output", str(out)],
+            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
+    outputs = []
+    for out, process in runs:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err.decode()
+        outputs.append((out / FIRST.stem / f"{FIRST.stem}.en.pdf").read_bytes())
+    return outputs
+
+
+def test_builds_in_other_processes_time_zones_and_folders_are_byte_identical(archived: list[bytes]) -> None:
+    assert archived[0] == archived[1]
+
+
+def test_pdf_a_3b_carries_the_source_data_and_declares_itself(archived: list[bytes], tmp_path: Path) -> None:
+    path = tmp_path / "a.pdf"
+    path.write_bytes(archived[0])
+    reader = pypdf.PdfReader(path)
+    assert reader.attachments == {FIRST.name: [FIRST.read_bytes()]}
+    xmp = _xmp(reader)
+    declared = [d for d in xmp.iter(f"{RDF}Description") if d.get(f"{PDFAID}part")]
+    assert [(d.get(f"{PDFAID}part"), d.get(f"{PDFAID}conformance")) for d in declared] == [("3", "B")]
+    info = reader.metadata
+    assert info is not None and info.title and info.title.startswith("Belarus")
+    assert _xmp_values(xmp, f"{DC}title") == [info.title]
+    assert _xmp_values(xmp, f"{DC}creator") == ["Ministry of Foreign Affairs of the Republic of Belarus"]
+    assert _xmp_values(xmp, f"{DC}language") == ["en"]
+    assert _xmp_values(xmp, f"{DC}subject") == [info.title]  # no subtitle: the title
+    spec = reader.trailer["/Root"]["/AF"][0].get_object()
+    assert spec["/AFRelationship"] == "/Source"
+    params = spec["/EF"]["/F"].get_object()
+    assert params["/Subtype"] == "/application/yaml"
+
+
+def test_pdf_ua_1_is_tagged_with_language_title_and_edition_date(tmp_path: Path) -> None:
+    reader = build_sample(tmp_path, "--pdf-variant", "pdf/ua-1", lang="ru")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert root["/Lang"] == "ru"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata is not None and reader.metadata.title == "Образец справки"
+    xmp = _xmp(reader)
+    assert _xmp_values(xmp, f"{DC}language") == ["ru"]
+    assert _xmp_values(xmp, f"{DC}subject") == ["Все конструкции формата"]  # the subtitle
+    assert _xmp_values(xmp, f"{DC}date") == ["2014-05-16"]
+    assert [d.get("{http://www.aiim.org/pdfua/ns/id/}part") for d in xmp.iter(f"{RDF}Description")
+            if d.get("{http://www.aiim.org/pdfua/ns/id/}part")] == ["1"]
+
+
+# --- no silent damage ----------------------------------------------------------------------------
+
+
+def test_strict_turns_a_warning_into_exit_1_and_writes_nothing(tmp_path: Path) -> None:
+    data = PRINT / "finnish.yaml"
+    code, out, err = run("build", str(data), "--format", "html", "--output", str(tmp_path))
+    assert code == 0
+    assert f"{data}: warning: fi: no catalog for the template's own words" in err
+    written = tmp_path / "finnish" / "finnish.fi.html"
+    assert out == f"wrote {written}\n"
+    written.unlink()
+    code, out, err = run("build", str(data), "--format", "html", "--output", str(tmp_path), "--strict")
+    assert code == 1
+    assert out == ""
+    assert f"{data}: error: fi: no catalog for the template's own words" in err
+    assert err.endswith("1 of 1 document(s) failed\n")
+    assert not written.exists()
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    (["--paper", "a3"], "Invalid value for '--paper'"),
+    (["--pdf-variant", "pdf/x-4"], "Invalid value for '--pdf-variant'"),
+])
+def test_unknown_paper_or_variant_exits_2(tmp_path: Path, option: list[str], message: str) -> None:
+    code, _, err = run("build", str(SAMPLE), "--output", str(tmp_path), *option)
+    assert code == 2
+    assert message in err
