@@ -4,6 +4,7 @@ errors that stop a damaged PDF."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -105,6 +106,33 @@ def test_a_character_the_fonts_lack_is_an_error_at_its_place(tmp_path: Path) -> 
     # `check` finds it too; an HTML-only build does not need the fonts.
     assert run("check", str(data))[0] == 1
     assert run("build", str(data), "--format", "html", "--output", str(tmp_path))[0] == 0
+
+
+def test_a_character_only_the_rendering_shows_is_found_at_what_holds_it(tmp_path: Path) -> None:
+    data = PRINT / "symbol.yaml"
+    code, _, err = run("build", str(data), "--format", "pdf", "--output", str(tmp_path))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{data}:6:3: the bundled fonts (Noto Serif, Noto Sans) have no glyph for 'ა' (U+10D0 GEORGIAN "
+        "LETTER AN): the PDF would show an empty box; write the text with other characters",
+        "1 of 1 document(s) failed"]
+
+
+def test_no_system_font_stands_in_for_a_missing_glyph() -> None:
+    """Past the checks, WeasyPrint itself: the system's fonts (this machine has Georgian ones)
+    are not seen, and the empty box it draws is a warning."""
+    from generator.pdf import write_pdf
+    from generator.render import Page
+
+    css = (ROOT / "templates" / "factsheet" / "print.css").read_text("utf-8")
+    css = css[css.index("@font-face"):css.index("@page")]  # the bundled fonts' rules alone
+    html = '<html lang="en"><body><p style="font-family: \'Noto Serif\'">Tbilisi თბილისი</p></body></html>'
+    printed = write_pdf(lambda keep, breaks, facing: Page(html, css))
+    assert any(".notdef glyph" in w and "U+10D7" in w for w in printed.warnings), printed.warnings
+    reader = pypdf.PdfReader(io.BytesIO(printed.pdf))
+    fonts = {str(f.get_object()["/BaseFont"]).split("+", 1)[1]
+             for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts <= BUNDLED, fonts
 
 
 # --- paper, bleed, facing pages --------------------------------------------------------------------
