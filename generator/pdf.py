@@ -179,8 +179,9 @@ def write_pdf(make_page: MakePage, archive: Archive = Archive()) -> Printed:
         raise RenderError(f"the PDF engine failed: {type(e).__name__}: {e}") from e
     finally:
         logger.removeHandler(capture)
-    warnings = capture.messages + [f"footnote {n} is printed on another page than its call"
-                                   for n in sorted(misplaced)]
+    # Each layout parses the stylesheet again: its warnings are said once.
+    warnings = list(dict.fromkeys(capture.messages)) + [
+        f"footnote {n} is printed on another page than its call" for n in sorted(misplaced)]
     return Printed(bytes(data), warnings, len(document.pages), layouts)
 
 
