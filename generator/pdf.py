@@ -34,11 +34,13 @@ from .render import Page
 def fontconfig_file() -> Path:
     """A fontconfig configuration that knows the bundled fonts only, written once per content.
 
-    It lives in the user's cache (or the temporary folder): the installed package may be
-    read-only. Its name is a hash of its content, so processes never see each other's half-written
-    file, and a package moved elsewhere gets its own.
+    It lives in the user's cache (or a folder of the user's own in the temporary folder): the
+    installed package may be read-only. Its name is a hash of its content, so processes never
+    see each other's half-written file, and a package moved elsewhere gets its own.
     """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or tempfile.gettempdir()) / "factsheet"
+    cache = os.environ.get("XDG_CACHE_HOME")
+    base = (Path(cache) / "factsheet" if cache
+            else Path(tempfile.gettempdir()) / f"factsheet-{os.getuid()}")
     cache_dir = base / "fontconfig-cache"
     config = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
               "<fontconfig>\n"
@@ -47,12 +49,15 @@ def fontconfig_file() -> Path:
               "</fontconfig>\n")
     digest = hashlib.sha256(config.encode()).hexdigest()[:16]
     path = base / f"fonts-{digest}.conf"
-    if not path.is_file():
-        base.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=base, prefix=".fonts-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(config)
-        os.replace(tmp, path)
+    try:
+        if not path.is_file():
+            base.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=base, prefix=".fonts-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(config)
+            os.replace(tmp, path)
+    except OSError as e:
+        raise RenderError(f"cannot write the font configuration {path}: {e.strerror or e}") from e
     return path
 
 

@@ -118,6 +118,22 @@ def test_a_character_only_the_rendering_shows_is_found_at_what_holds_it(tmp_path
         "1 of 1 document(s) failed"]
 
 
+def test_the_font_configuration_lists_the_bundled_folder_alone(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.glyphs import FONTS
+    from generator.pdf import fontconfig_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = fontconfig_file()
+    assert path.parent == tmp_path / "factsheet"
+    config = ElementTree.parse(path).getroot()
+    assert [d.text for d in config.iter("dir")] == [str(FONTS.resolve())]
+    assert not list(config.iter("include"))  # not even the system's configuration
+    assert fontconfig_file() == path  # written once
+    in_use = ElementTree.parse(os.environ["FONTCONFIG_FILE"]).getroot()  # set when pdf.py loaded
+    assert [d.text for d in in_use.iter("dir")] == [str(FONTS.resolve())]
+
+
 def test_no_system_font_stands_in_for_a_missing_glyph() -> None:
     """Past the checks, WeasyPrint itself: the system's fonts (this machine has Georgian ones)
     are not seen, and the empty box it draws is a warning."""
