@@ -321,6 +321,15 @@ def test_pdf_ua_1_is_tagged_with_language_title_and_edition_date(tmp_path: Path)
             if d.get("{http://www.aiim.org/pdfua/ns/id/}part")] == ["1"]
 
 
+def test_pdf_a_3u_is_tagged_and_carries_the_data(tmp_path: Path) -> None:
+    reader = build_sample(tmp_path, "--pdf-variant", "pdf/a-3u")
+    assert reader.attachments == {SAMPLE.name: [SAMPLE.read_bytes()]}
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    xmp = _xmp(reader)
+    assert [(d.get(f"{PDFAID}part"), d.get(f"{PDFAID}conformance")) for d in xmp.iter(f"{RDF}Description")
+            if d.get(f"{PDFAID}part")] == [("3", "U")]
+
+
 # --- no silent damage ----------------------------------------------------------------------------
 
 
