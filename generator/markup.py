@@ -7,6 +7,7 @@ Markdown parsers otherwise let pass silently: links of other schemes (markdown-i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -165,10 +166,9 @@ def parse(text: Text, known: Callable[[str], bool],
 def _line_offset(value: str, line_map: list[int] | None) -> int:
     if not line_map:
         return 0
-    offset = 0
-    for _ in range(line_map[0]):
-        offset = value.index("\n", offset) + 1
-    return offset
+    # Line breaks as markdown-it counts them: \r\n, \r or \n.
+    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", value)]
+    return breaks[line_map[0] - 1] if 0 < line_map[0] <= len(breaks) else 0
 
 
 # --- rendering -------------------------------------------------------------------------------

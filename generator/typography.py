@@ -22,6 +22,7 @@ from markdown_it.token import Token
 NBSP = "\u00a0"  # NO-BREAK SPACE
 NNBSP = "\u202f"  # NARROW NO-BREAK SPACE
 WJ = "\u2060"  # WORD JOINER: no line break on either side
+LRI, PDI = "\u2066", "\u2069"  # LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE
 EN_DASH = "\u2013"
 EM_DASH = "\u2014"
 APOSTROPHE = "\u2019"
@@ -42,6 +43,7 @@ class Rules:
     units: frozenset[str] = frozenset()
     number_signs: frozenset[str] = frozenset({"№", "§", "No.", "Nos."})
     group_space: str | None = None  # `50 000` written with a space is grouped with this space
+    isolate: bool = False  # right-to-left text: symbols and links isolated as left-to-right
 
 
 def _words(text: str) -> frozenset[str]:
@@ -105,6 +107,8 @@ def rules_for(locale: Locale) -> Rules:
     group = locale.number_symbols.get("latn", {}).get("group", ",")
     if group.isspace() and rules.group_space is None:
         rules = replace(rules, group_space=group)
+    if locale.character_order == "right-to-left":
+        rules = replace(rules, isolate=True)
     return rules
 
 
@@ -114,7 +118,7 @@ OPAQUE = "\ue000"  # stands for what is not text inside a paragraph (code, a foo
 
 # What is never typeset: document symbols, links, e-mail addresses.
 _PROTECTED = re.compile(
-    r"\b[A-Z]+(?:/[A-Za-z0-9.\-]*[A-Za-z0-9])+(?: \(\d{4}\))?"
+    r"(?<![\w/])[A-Z]+(?:/[A-Za-z0-9.\-]*[A-Za-z0-9])+(?: \(\d{4}\))?"
     r"|\b(?:https?|ftp|mailto):[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
     r"|\bwww\.[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -132,6 +136,7 @@ class _Text:
     chars: list[str] = field(default_factory=list)
     parts: list[int] = field(default_factory=list)
     fixed: list[bool] = field(default_factory=list)
+    span: list[int] = field(default_factory=list)  # the protected span a character belongs to, or -1
 
     def __str__(self) -> str:
         return "".join(self.chars)
@@ -151,6 +156,7 @@ class _Text:
             self.chars[a:b] = list(new)
             self.parts[a:b] = [part] * len(new)
             self.fixed[a:b] = [False] * len(new)
+            self.span[a:b] = [-1] * len(new)
 
 
 def typeset(parts: Sequence[str | None], rules: Rules) -> list[str | None]:
@@ -161,15 +167,24 @@ def typeset(parts: Sequence[str | None], rules: Rules) -> list[str | None]:
         text.chars += chars
         text.parts += [i] * len(chars)
         text.fixed += [part is None] * len(chars)
-    for m in _PROTECTED.finditer(str(text)):
+        text.span += [-1] * len(chars)
+    for n, m in enumerate(_PROTECTED.finditer(str(text))):
         for k in range(*m.span()):
             text.fixed[k] = True
+            text.span[k] = n
     _quotes(text, rules)
     _dashes(text, rules)
     _spaces(text, rules)
     out: list[list[str]] = [[] for _ in parts]
-    for c, p in zip(text.chars, text.parts, strict=True):
+    spans = [*text.span, -1]
+    for k, (c, p) in enumerate(zip(text.chars, text.parts, strict=True)):
+        # In right-to-left text a symbol (`A/RES/61/180`) or a link is isolated left-to-right, or
+        # the bidirectional algorithm would reorder its parts around the slashes.
+        if rules.isolate and spans[k] >= 0 and (k == 0 or spans[k - 1] != spans[k]):
+            out[p].append(LRI)
         out[p].append(c)
+        if rules.isolate and spans[k] >= 0 and spans[k + 1] != spans[k]:
+            out[p].append(PDI)
     return [None if part is None else "".join(out[i]) for i, part in enumerate(parts)]
 
 

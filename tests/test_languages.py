@@ -116,7 +116,9 @@ def test_quotes_dashes_and_ranges(pages: dict[str, str], lang: str) -> None:
     assert text is not None
     prose = html_lib.unescape(re.sub(r'<a class="fn-call".*?</a>', "", text[1]))
     dash = {"ru": "—", "be": "—"}.get(lang, "–")
-    assert prose == f"{EXPECTED[lang]['quoted']}, A/RES/61/180{NBSP}{dash} 1990–{WJ}1995."
+    # In right-to-left text a symbol is isolated left-to-right (LRI … PDI).
+    symbol = "\u2066A/RES/61/180\u2069" if lang == "ar" else "A/RES/61/180"
+    assert prose == f"{EXPECTED[lang]['quoted']}, {symbol}{NBSP}{dash} 1990–{WJ}1995."
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -162,3 +164,15 @@ def test_first_document_russian_quotes_and_headings(first_ru: str) -> None:
     assert ('<h2 id="section-2-h">Инициатива о\u00a0Глобальном партнерстве и\u00a0резолюции '
             "Организации Объединенных Наций</h2>") in main
     assert '<h2 id="section-5-h">Инициативы 2012–\u20602014 годов</h2>' in main
+
+
+def test_stylesheets_mirror_for_right_to_left() -> None:
+    templates = Path(__file__).resolve().parents[1] / "templates" / "factsheet"
+    screen = (templates / "screen.css").read_text("utf-8")
+    # Logical properties only: nothing that would not mirror under dir="rtl".
+    assert re.findall(r"[\s{;](?:left|right|margin-left|margin-right|padding-left|padding-right)\s*:",
+                      screen) == []
+    assert "text-align: left" not in screen and "text-align: right" not in screen
+    for css in (screen, (templates / "print-i18n.css").read_text("utf-8")):
+        assert re.search(r"\.symbol[^{]*\{[^}]*unicode-bidi: isolate", css)
+    assert '[dir="rtl"] .footnote' in (templates / "print-i18n.css").read_text("utf-8")

@@ -131,3 +131,34 @@ def test_a_footnote_call_keeps_to_the_word_before_it() -> None:
     inside, _ = parse(Text("^[See [@x] here.]", None), lambda key: True, rules)  # type: ignore[arg-type]
     note = next(c for c in inside.tokens[1].children or [] if c.type == "inline_note")
     assert [c.content for c in note.children or [] if c.type == "text"] == ["See ", " here."]
+
+
+def test_symbols_and_links_in_right_to_left_text_are_isolated_left_to_right() -> None:
+    assert ts("ar", "القرار A/RES/61/180 و https://undocs.org/ar/A/RES/61/180") == (
+        "القرار \u2066A/RES/61/180\u2069 و \u2066https://undocs.org/ar/A/RES/61/180\u2069")
+    assert ts("en", "the A/RES/61/180 text") == "the A/RES/61/180 text"
+    assert rules_for(Locale.parse("ar")).isolate and not rules_for(Locale.parse("ru")).isolate
+
+
+ALPHABET = [*"aбв и в с \"'«»„“”‘’-–—.,;:!?()[]0123456789 №%", "A/RES/61/180", "https://x.org/a-b", " - "]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "fr", "de", "sv", "be", "ar", "zh_Hans"])
+def test_any_text_typesets_and_keeps_its_symbols(lang: str) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    rules = rules_for(Locale.parse({"en": "en_001"}.get(lang, lang)))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.lists(st.sampled_from(ALPHABET), max_size=12).map("".join), min_size=1, max_size=4))
+    def check(parts: list[str]) -> None:
+        out = typeset(parts, rules)
+        assert len(out) == len(parts)
+        for before, after in zip(parts, out, strict=True):
+            assert after is not None
+            assert after.count("A/RES/61/180") == before.count("A/RES/61/180")
+            assert after.count("https://x.org/a-b") == before.count("https://x.org/a-b")
+            assert typeset([after], rules) is not None  # idempotence is not promised; no error is
+
+    check()
