@@ -25,6 +25,7 @@ _INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2
 _NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 
+MAX_TEXT = 100_000  # characters of one text: about 40 printed pages
 MAX_REPORTED = 200  # problems of one document; a hostile file could otherwise hold 100,000s
 
 
@@ -91,6 +92,11 @@ class Reader:
     def text(self, node: Node, what: str) -> Text | None:
         if not isinstance(node, Scalar) or node.is_null:
             self.error(node.pos, f"{what} must be text, not {kind_of(node)}")
+            return None
+        if len(node.value) > MAX_TEXT:
+            # Markdown parsing of a pathological text takes time in proportion to its length.
+            self.error(node.pos, f"{what} is {len(node.value):,} characters long; a text may have "
+                                 f"at most {MAX_TEXT:,}")
             return None
         return text_of(node)
 

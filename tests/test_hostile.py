@@ -264,6 +264,7 @@ def test_caps_are_what_the_readme_says():
     assert yamltree.MAX_NODES == 250_000
     assert yamltree.MAX_PROBLEMS == 100
     assert schema.MAX_REPORTED == 200
+    assert schema.MAX_TEXT == 100_000
 
 
 def test_no_traceback_from_the_command_line_for_any_hostile_fixture():
@@ -548,3 +549,23 @@ def test_hostile_text_is_text_in_every_place_of_the_html(hostile_build):
 def test_hostile_text_is_text_in_the_pdf(hostile_build):
     text = re.sub(r"\s+", "", hostile_build[0]["pdf"].decode("latin-1"))
     assert "<script>alert(1)</script>{{7*7}}{%if1%}X{%endif%}" in text
+
+
+def test_a_text_over_the_length_cap(tmp_path):
+    p = tmp_path / "doc.yaml"
+    p.write_text("title: T\nlanguages: [en]\nsections:\n  - text: |\n      " + "[" * 100_000 + "\n",
+                 encoding="utf-8")
+    assert problems(p) == [f"{p}:4:11: the text is 100,001 characters long; a text may have at most 100,000"]
+
+
+@pytest.mark.parametrize("error", [ValueError("bad value"), RecursionError("maximum recursion depth"),
+                                   OverflowError("too big")])
+def test_other_exceptions_of_the_yaml_layer_become_data_errors(tmp_path, monkeypatch, error):
+    import yaml
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise error
+
+    monkeypatch.setattr(yaml, "parse", broken)
+    p = write(tmp_path, "doc.yaml", "title: T\n")
+    assert problems(p) == [f"{p}:1:1: invalid YAML: {error}"]
