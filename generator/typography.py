@@ -44,6 +44,9 @@ class Rules:
     number_signs: frozenset[str] = frozenset({"№", "§", "No.", "Nos."})
     group_space: str | None = None  # `50 000` written with a space is grouped with this space
     isolate: bool = False  # right-to-left text: symbols and links isolated as left-to-right
+    # Scripts without spaces may break between any two characters, a footnote call included:
+    # a WORD JOINER keeps the call to the character before it.
+    join_calls: bool = False
 
 
 def _words(text: str) -> frozenset[str]:
@@ -87,9 +90,9 @@ RULES: dict[str, Rules] = {
     "nb": Rules(quotes="«»‘’"),
     "ar": Rules(quotes="«»“”"),
     "he": Rules(quotes="”״’׳"),
-    "zh": Rules(quotes="“”‘’", number_signs=frozenset({"№", "§"})),
-    "zh_Hant": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"})),
-    "ja": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"})),
+    "zh": Rules(quotes="“”‘’", number_signs=frozenset({"№", "§"}), join_calls=True),
+    "zh_Hant": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"}), join_calls=True),
+    "ja": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"}), join_calls=True),
 }
 
 
@@ -353,6 +356,11 @@ def _typeset_inline(children: list[Token], rules: Rules, in_note: bool = False) 
                 after_call and not text.strip()):
             parts[k] = text.rstrip(" ")
     result = typeset(parts, rules)
+    if rules.join_calls and not in_note:
+        for k in range(len(result) - 1):
+            text = result[k]
+            if text and children[where[k + 1]].type in _CALLS:
+                result[k] = text + WJ
     new = list(children)
     for i, before, after in zip(where, originals, result, strict=True):
         tok = children[i]

@@ -118,7 +118,8 @@ def test_quotes_dashes_and_ranges(pages: dict[str, str], lang: str) -> None:
     dash = {"ru": "—", "be": "—"}.get(lang, "–")
     # In right-to-left text a symbol is isolated left-to-right (LRI … PDI).
     symbol = "\u2066A/RES/61/180\u2069" if lang == "ar" else "A/RES/61/180"
-    assert prose == f"{EXPECTED[lang]['quoted']}, {symbol}{NBSP}{dash} 1990–{WJ}1995."
+    joined = WJ if lang == "zh_Hans" else ""  # the call (dropped here) keeps to the character before it
+    assert prose == f"{EXPECTED[lang]['quoted']}{joined}, {symbol}{NBSP}{dash} 1990–{WJ}1995."
 
 
 @pytest.mark.parametrize("lang", LANGS)

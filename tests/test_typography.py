@@ -133,6 +133,13 @@ def test_a_footnote_call_keeps_to_the_word_before_it() -> None:
     assert [c.content for c in note.children or [] if c.type == "text"] == ["See ", " here."]
 
 
+def test_in_chinese_a_footnote_call_is_joined_to_the_character_before_it() -> None:
+    fragment, _ = parse(Text("中国[@x]和日本^[注]。", None), lambda key: True,  # type: ignore[arg-type]
+                        rules_for(Locale.parse("zh_Hans")))
+    children = fragment.tokens[1].children or []
+    assert [c.content for c in children if c.type == "text"] == ["中国\u2060", "和日本\u2060", "。"]
+
+
 def test_symbols_and_links_in_right_to_left_text_are_isolated_left_to_right() -> None:
     assert ts("ar", "القرار A/RES/61/180 و https://undocs.org/ar/A/RES/61/180") == (
         "القرار \u2066A/RES/61/180\u2069 و \u2066https://undocs.org/ar/A/RES/61/180\u2069")
