@@ -147,7 +147,7 @@ def test_symbols_and_links_in_right_to_left_text_are_isolated_left_to_right() ->
     assert rules_for(Locale.parse("ar")).isolate and not rules_for(Locale.parse("ru")).isolate
 
 
-ALPHABET = [*"aбв и в с \"'«»„“”‘’-–—.,;:!?()[]0123456789 №%", "A/RES/61/180", "https://x.org/a-b", " - "]
+ALPHABET = [*"aбв и в с \"'«»„“”‘’-–—.,;:!?()[]0123456789 №%", " A/RES/61/180 ", " https://x.org/a-b ", " - "]
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "fr", "de", "sv", "be", "ar", "zh_Hans"])
@@ -157,7 +157,7 @@ def test_any_text_typesets_and_keeps_its_symbols(lang: str) -> None:
 
     rules = rules_for(Locale.parse({"en": "en_001"}.get(lang, lang)))
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None)
     @given(st.lists(st.lists(st.sampled_from(ALPHABET), max_size=12).map("".join), min_size=1, max_size=4))
     def check(parts: list[str]) -> None:
         out = typeset(parts, rules)
