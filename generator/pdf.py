@@ -119,7 +119,7 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-MAX_LAYOUTS = 5
+MAX_LAYOUTS = 8  # each fix may move the pages after it; it takes one or two layouts
 
 # make_page(keep, breaks, facing): the print rendering, with the paragraphs of the footnotes in
 # `keep` kept whole, those in `breaks` starting a page, on facing pages or not.

@@ -257,6 +257,25 @@ def test_table_of_contents_on_request_with_page_numbers(tmp_path: Path) -> None:
     assert "Contents" not in [item.title for item in reader.outline[1]]
 
 
+def test_footnotes_stay_on_their_calls_page_when_a_table_of_contents_moves_the_text(
+        tmp_path: Path) -> None:
+    """The Russian edition with a table of contents is a layout where WeasyPrint floats notes to
+    the next page (four of them, one after another): each is laid out again until none is."""
+    code, _, err = run("build", str(FIRST), "--lang", "ru", "--format", "pdf", "--toc",
+                       "--output", str(tmp_path))
+    assert code == 0, err
+    assert "printed on another page" not in err
+    reader = pypdf.PdfReader(tmp_path / FIRST.stem / f"{FIRST.stem}.ru.pdf")
+    assert "Содержание" in reader.pages[0].extract_text()
+    dests = reader.named_destinations
+    calls = [name for name in dests if name.startswith("fnref-")]
+    assert len(calls) >= 20
+    for call in calls:
+        note = "fn-" + call[len("fnref-"):]
+        page = reader.get_destination_page_number
+        assert page(dests[call]) == page(dests[note]), call
+
+
 # --- variants ------------------------------------------------------------------------------------
 
 
