@@ -569,3 +569,15 @@ def test_other_exceptions_of_the_yaml_layer_become_data_errors(tmp_path, monkeyp
     monkeypatch.setattr(yaml, "parse", broken)
     p = write(tmp_path, "doc.yaml", "title: T\n")
     assert problems(p) == [f"{p}:1:1: invalid YAML: {error}"]
+
+
+def test_duplicate_keys_however_written(tmp_path):
+    p = tmp_path / "doc.yaml"
+    p.write_text('title: T\n"title": U\n? title\n: V\nlanguages: [en]\nsections: [{text: x}]\n'
+                 "sources: {s: {title: A, 'title': B}}\n", encoding="utf-8")
+    dup = "duplicate key 'title' (first written at line 1); a key may appear only once in a mapping"
+    assert problems(p) == [
+        f"{p}:2:1: {dup}",
+        f"{p}:3:3: {dup}",
+        f"{p}:7:25: duplicate key 'title' (first written at line 7); a key may appear only once in a mapping",
+    ]
