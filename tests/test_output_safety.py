@@ -417,3 +417,40 @@ def test_a_pdf_engine_failure_fails_one_document_and_keeps_its_old_outputs(tmp_p
     assert (out / "good" / "good.en.pdf").read_bytes().startswith(b"%PDF-")
     assert_old_outputs_kept(out)
     assert no_temp_files(out)
+
+
+def test_a_build_killed_mid_write_leaves_the_old_output_and_its_leftover_is_swept(tmp_path):
+    data = tmp_path / "data"
+    path = write(data, "good.yaml", GOOD)
+    out = tmp_path / "out"
+    target = out / "good" / "good.en.html"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"<!-- the previous build -->\n")
+    # A writer that stops for good just before its temporary file is flushed, then is killed.
+    script = textwrap.dedent(f"""\
+        import os, sys, time
+        from pathlib import Path
+        from generator.output import write_atomic
+
+        def stuck(fd):
+            print("writing", flush=True)
+            time.sleep(600)
+
+        os.fsync = stuck
+        write_atomic(Path({str(target)!r}), b"new " * 100_000)
+        """)
+    writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "writing\n"
+    finally:
+        writer.kill()
+        writer.wait()
+    assert target.read_bytes() == b"<!-- the previous build -->\n"
+    leftovers = [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) == 1 and leftovers[0].name.startswith(".good.en.html.")
+    old = time.time() - 2 * 3600
+    os.utime(leftovers[0], (old, old))
+    assert build([path], out, formats=["html"]).exit_code == 0
+    assert sorted(p.name for p in target.parent.iterdir()) == ["good.en.html", "good.ru.html"]
+    assert "<h1>Good</h1>" in target.read_text("utf-8")
