@@ -3,7 +3,7 @@
 #   make test      set up everything and run the linters and the tests
 PY := .venv/bin/python
 
-.PHONY: setup example pages test lint golden clean
+.PHONY: setup example pages test lint golden benchmark clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,7 +16,7 @@ pages: example
 	bash scripts/pages.sh output
 
 lint: setup
-	$(PY) -m ruff check generator tests
+	$(PY) -m ruff check generator tests benchmarks
 	$(PY) -m mypy
 
 test: lint
@@ -25,6 +25,10 @@ test: lint
 # Regenerate the golden HTML kept beside the test fixtures (review the diff before committing).
 golden: setup
 	$(PY) -m tests.golden
+
+# The build benchmark (a few minutes): figures and ratios side by side, see benchmarks/run.py.
+benchmark: setup
+	$(PY) -m benchmarks.run
 
 clean:
 	rm -rf output .pytest_cache .mypy_cache .ruff_cache

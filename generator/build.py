@@ -9,8 +9,10 @@ the other documents of the build.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +22,6 @@ from .errors import (
     EXIT_OK,
     Collector,
     DataError,
-    FactsheetError,
     OutputError,
     Problem,
     RenderError,
@@ -30,7 +31,8 @@ from .glyphs import document_problems, printed_text, rendering_problems
 from .loader import read_document
 from .localize import localize
 from .model import Document
-from .output import OutputFolder
+from .output import OutputFolder, write_atomic
+from .plan import MANIFEST, Manifest, run
 from .references import Resolved, check_parity, resolve
 
 if TYPE_CHECKING:
@@ -76,6 +78,8 @@ class Outcome:
     failure: str | None = None
     warnings: list[str] = field(default_factory=list)
     strict: bool = False  # a warning fails the document
+    skipped: bool = False  # up to date: nothing to do
+    languages: tuple[str, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -90,6 +94,14 @@ class Outcome:
 @dataclass
 class Report:
     outcomes: list[Outcome]
+    seconds: float = 0.0
+
+    @property
+    def summary(self) -> str:
+        built = sum(1 for o in self.outcomes if o.ok and not o.skipped)
+        skipped = sum(1 for o in self.outcomes if o.skipped)
+        failed = sum(1 for o in self.outcomes if not o.ok)
+        return f"built {built}, skipped {skipped} (up to date), failed {failed} in {self.seconds:.1f} s"
 
     @property
     def exit_code(self) -> int:
@@ -149,54 +161,139 @@ def _prepare(path: Path, display: str, seen: set[Path], *,
     return Prepared(doc, tuple(editions)), problems
 
 
-def check(paths: Sequence[str | Path]) -> Report:
+def check(paths: Sequence[str | Path], *, strict: bool = False) -> Report:
     outcomes = []
     for path, display in discover(paths):
         try:
             prepared = prepare(path, display)
             # A build makes PDFs by default: what their fonts cannot print is invalid data.
             problems = tuple(document_problems(prepared.doc, prepared.doc.languages))
-            outcomes.append(Outcome(display, problems=problems))
+            outcome = Outcome(display, problems=problems, strict=strict)
+            outcome.warnings.extend(_stale(prepared.doc))
+            outcomes.append(outcome)
         except DataError as e:
             outcomes.append(Outcome(display, problems=e.problems))
     return Report(outcomes)
 
 
+def _stale(doc: Document) -> list[str]:
+    from .translate import stale_problems
+
+    return [str(p) for p in stale_problems(doc.path, doc.display, list(doc.languages))]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to build: what a worker process needs, and nothing it cannot pickle."""
+
+    path: Path
+    display: str
+    output: Path
+    langs: tuple[str, ...] | None
+    formats: tuple[str, ...]
+    pdf: PdfOptions
+    strict: bool
+
+    @property
+    def key(self) -> str:
+        return str(self.path.resolve())
+
+
+@dataclass
+class Made:
+    job: Job
+    outcome: Outcome
+    files: list[tuple[Path, bytes]]  # to write, all or nothing
+    inputs: tuple[Path, ...]  # the data file and its includes
+
+
 def build(paths: Sequence[str | Path], output: Path = Path("output"),
           langs: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
-          pdf: PdfOptions = PdfOptions(), *, strict: bool = False) -> Report:
-    """`strict`: a document with warnings fails (exit 1) and none of its outputs is written."""
+          pdf: PdfOptions = PdfOptions(), *, strict: bool = False, force: bool = False,
+          jobs: int | None = None, executor: Executor | None = None) -> Report:
+    """Build each document's editions into `output`.
+
+    `strict`: a document with warnings fails (exit 1) and none of its outputs is written.
+    `force`: rebuild documents the manifest says are up to date. `jobs`: worker processes
+    (default: the machine's cores), or any `concurrent.futures.Executor`.
+    """
+    started = time.perf_counter()
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; expected html or pdf")
     pdf.check()
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {jobs}")
     files = discover(paths)
+    options: dict[str, object] = {"langs": sorted(langs) if langs else None, "formats": sorted(formats),
+                                  "pdf": asdict(pdf), "strict": strict}
+    outcomes: dict[str, Outcome] = {}
     with OutputFolder(output, [path for path, _ in files]) as folder:
-        outcomes = [_build_one(path, display, folder, langs, formats, pdf, strict)
-                    for path, display in files]
-    if langs:
-        built = {p.name.split(".")[-2] for o in outcomes for p in o.written}
-        valid = all(o.ok for o in outcomes)
-        missing = [lang for lang in langs if lang not in built]
-        if missing and valid:
+        manifest = Manifest.load(folder.path)
+        recorded = manifest.dumps()
+        todo = []
+        for path, display in files:
+            job = Job(path, display, folder.path, tuple(langs) if langs else None, tuple(formats), pdf,
+                      strict)
+            if not force and manifest.is_current(job.key, options):
+                entry = manifest.documents[job.key]
+                outcomes[job.key] = Outcome(display, skipped=True,
+                                            languages=tuple(entry.get("languages", ())))
+            else:
+                todo.append(job)
+        for job, made in run(make, todo, jobs or os.cpu_count() or 1, executor):
+            if isinstance(made, Exception):
+                outcomes[job.key] = Outcome(job.display, failure=f"its build failed: "
+                                                                 f"{type(made).__name__}: {made}")
+                manifest.documents.pop(job.key, None)
+            else:
+                outcomes[job.key] = _keep(made, folder, manifest, options)
+        if manifest.dumps() != recorded:
+            write_atomic(folder.path / MANIFEST, manifest.dumps())
+    report = Report([outcomes[str(path.resolve())] for path, _ in files],
+                    time.perf_counter() - started)
+    if langs and all(o.ok for o in report.outcomes):
+        present = {lang for o in report.outcomes for lang in o.languages}
+        missing = [lang for lang in langs if lang not in present]
+        if missing:
             raise UsageError(f"no document has the language {missing[0]!r}")
-    return Report(outcomes)
+    return report
 
 
-def _build_one(path: Path, display: str, folder: OutputFolder, langs: Sequence[str] | None,
-               formats: Sequence[str], options: PdfOptions, strict: bool) -> Outcome:
-    outcome = Outcome(display, strict=strict)
+def _keep(made: Made, folder: OutputFolder, manifest: Manifest, options: dict[str, object]) -> Outcome:
+    """Write a made document's outputs (all or nothing) and record them in the manifest."""
+    outcome = made.outcome
+    if not outcome.ok or not made.files:
+        manifest.documents.pop(made.job.key, None)
+        return outcome
     try:
-        prepared = prepare(path, display)
+        folder.write_all(made.files)
+    except OutputError as e:
+        outcome.failure = str(e)
+        manifest.documents.pop(made.job.key, None)
+        return outcome
+    outcome.written = [path for path, _ in made.files]
+    manifest.record(made.job.key, made.inputs, options, made.files)
+    manifest.documents[made.job.key]["languages"] = list(outcome.languages)
+    return outcome
+
+
+def make(job: Job) -> Made:
+    """Validate and render one document in memory; nothing is written here (a worker's job)."""
+    outcome = Outcome(job.display, strict=job.strict)
+    try:
+        prepared = prepare(job.path, job.display)
     except DataError as e:
         outcome.problems = e.problems
-        return outcome
+        return Made(job, outcome, [], ())
     from .render import PrintSetup, render
 
     doc = prepared.doc
-    editions = [r for r in prepared.editions if not langs or r.edition.lang in langs]
+    outcome.languages = doc.languages
+    options = job.pdf
+    editions = [r for r in prepared.editions if not job.langs or r.edition.lang in job.langs]
     setup = PrintSetup(paper=options.paper, toc=options.toc, handout=options.handout)
-    if "pdf" in formats:
+    if "pdf" in job.formats:
         problems = document_problems(doc, [r.edition.lang for r in editions])
         for resolved in editions:
             page = render(resolved, "print", setup=setup)
@@ -204,17 +301,18 @@ def _build_one(path: Path, display: str, folder: OutputFolder, langs: Sequence[s
                                                printed_text(page.html, page.print_css)))
         if problems:
             outcome.problems = tuple(sorted(set(problems)))
-            return outcome
+            return Made(job, outcome, [], doc.files)
+    outcome.warnings.extend(_stale(doc))
     files: list[tuple[Path, bytes]] = []
     try:
         for resolved in editions:
             lang = resolved.edition.lang
             outcome.warnings.extend(resolved.edition.warnings)
-            stem = folder.path / doc.id / f"{doc.id}.{lang}"
-            if "html" in formats:
+            stem = job.output / doc.id / f"{doc.id}.{lang}"
+            if "html" in job.formats:
                 files.append((stem.with_name(stem.name + ".html"),
                               render(resolved, "web").html.encode("utf-8")))
-            if "pdf" in formats:
+            if "pdf" in job.formats:
                 from .pdf import write_pdf
 
                 def make_page(keep: frozenset[int], breaks: frozenset[int], facing: bool,
@@ -224,16 +322,12 @@ def _build_one(path: Path, display: str, folder: OutputFolder, langs: Sequence[s
                 printed = write_pdf(make_page, _archive(resolved, options))
                 outcome.warnings.extend(f"{stem.name}.pdf: {w}" for w in printed.warnings)
                 files.append((stem.with_name(stem.name + ".pdf"), printed.pdf))
-        if outcome.refused:
-            return outcome  # the previous outputs stay as they were
-        for target, data in files:
-            folder.write(target, data)
-            outcome.written.append(target)
-    except (RenderError, OutputError) as e:
+    except RenderError as e:
         outcome.failure = str(e)
-    except FactsheetError as e:  # pragma: no cover - every stage raises one of the above
-        outcome.failure = str(e)
-    return outcome
+        return Made(job, outcome, [], doc.files)
+    if outcome.refused:
+        return Made(job, outcome, [], doc.files)  # the previous outputs stay as they were
+    return Made(job, outcome, files, doc.files)
 
 
 def _archive(resolved: Resolved, options: PdfOptions) -> Archive:

@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .build import FORMATS, PAPERS, PDF_VARIANTS, PdfOptions, Report, build, check
+from .cli_translate import translate
 from .errors import FactsheetError, exit_code
 
 
@@ -29,9 +30,13 @@ def _report(report: Report, verb: str) -> None:
             click.echo(f"wrote {path}")
         if o.ok and verb == "check":
             click.echo(f"{o.display}: ok")
+        if o.skipped:
+            click.echo(f"{o.display}: up to date")
     bad = sum(1 for o in report.outcomes if not o.ok)
     if bad:
         click.echo(f"{bad} of {len(report.outcomes)} document(s) failed", err=True)
+    if verb == "build":
+        click.echo(report.summary, err=True)
 
 
 def _run(action: object) -> None:
@@ -66,15 +71,19 @@ def main() -> None:
               help="PDF/A-3 (the data files attached; a-3u also tagged) or PDF/UA-1 (tagged).")
 @click.option("--strict", is_flag=True,
               help="A warning fails its document (exit 1) and nothing of it is written.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Documents built at once, each in a process of its own (default: the cores).")
+@click.option("--force", is_flag=True, help="Rebuild documents that are up to date.")
 def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Path, paper: str | None,
-              handout: bool, toc: bool, pdf_variant: str | None, strict: bool) -> None:
+              handout: bool, toc: bool, pdf_variant: str | None, strict: bool, jobs: int | None,
+              force: bool) -> None:
     """Build each data file (a folder: every *.yaml in it; default data/) into OUTPUT/<id>/."""
 
     def action() -> Report:
         options = PdfOptions(paper=paper and paper.lower(), handout=handout, toc=toc,
                              variant=pdf_variant and pdf_variant.lower())
         report = build(list(paths), output, _split(lang), _split(formats) or [], options,
-                       strict=strict)
+                       strict=strict, force=force, jobs=jobs)
         _report(report, "build")
         return report
 
@@ -83,13 +92,17 @@ def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Pa
 
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
-def check_cmd(paths: tuple[str, ...]) -> None:
+@click.option("--strict", is_flag=True, help="A warning (such as a stale translation) fails its document.")
+def check_cmd(paths: tuple[str, ...], strict: bool) -> None:
     """Validate data files as a build would, without writing anything."""
 
     def action() -> Report:
-        report = check(list(paths))
+        report = check(list(paths), strict=strict)
         _report(report, "check")
         return report
 
     _run(action)
 
+
+# `factsheet translate ...`: the translators' commands live in a module of their own.
+main.add_command(translate)

@@ -203,3 +203,19 @@ def test_cli_export_status_and_import(first: Path, tmp_path: Path) -> None:
     result = runner.invoke(translate, ["import", str(po_dir / "belarus-anti-trafficking.ru.po")])
     assert result.exit_code == 0
     assert result.stdout == "belarus-anti-trafficking.yaml: 0 ru text(s) changed\n"
+
+
+def test_check_warns_about_a_stale_translation_and_strict_fails(first: Path, tmp_path: Path) -> None:
+    from generator.cli import main
+
+    import_po(export(first, "ru", tmp_path))
+    first.write_text(first.read_text("utf-8").replace(
+        "en: Belarus' role in the global fight against human trafficking",
+        "en: Belarus against human trafficking"), "utf-8")
+    warning = (f"{first}: warning: {first}:6:7: the ru text of title is stale: its en source changed "
+               "after it was translated\n")
+    result = CliRunner().invoke(main, ["check", str(first)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"{first}: ok\n", warning)
+    result = CliRunner().invoke(main, ["check", "--strict", str(first)])
+    assert result.exit_code == 1
+    assert result.stderr == warning.replace(": warning: ", ": error: ") + "1 of 1 document(s) failed\n"

@@ -1,0 +1,149 @@
+"""Builds at scale: the manifest (what triggers a rebuild and what does not), parallel workers,
+and a worker that dies."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.build import Job, Made, Report, build, make
+from generator.errors import UsageError
+from generator.plan import MANIFEST
+
+# `generator.build` the attribute is the function: the module is reached through its name.
+build_module = importlib.import_module("generator.build")
+
+DOC = """\
+title: {{en: Document {name}, ru: Документ {name}}}
+languages: [en, ru]
+{include}sections:
+  - text: {{en: "Text of {name}[@s]", ru: "Текст {name}[@s]"}}
+"""
+SOURCES = """\
+title: Shared sources
+languages: [en, ru]
+sources:
+  s: {title: {en: A source, ru: Источник}}
+sections:
+  - text: Shared.
+"""
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "shared.yaml").write_text(SOURCES, "utf-8")
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.yaml").write_text(DOC.format(name=name, include="include: [shared.yaml]\n"),
+                                             "utf-8")
+    return folder
+
+
+def built(report: Report) -> dict[str, str]:
+    return {Path(o.display).stem: "skipped" if o.skipped else "built" if o.written else "failed"
+            for o in report.outcomes}
+
+
+def html(out: Path, name: str, lang: str = "en") -> Path:
+    return out / name / f"{name}.{lang}.html"
+
+
+def test_an_unchanged_build_is_skipped_and_touches_nothing(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build([data], out, formats=["html"], jobs=1)
+    assert built(first) == {"a": "built", "b": "built", "c": "built", "shared": "built"}
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    second = build([data], out, formats=["html"], jobs=1)
+    assert built(second) == {"a": "skipped", "b": "skipped", "c": "skipped", "shared": "skipped"}
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.html")} == stamps
+    assert (out / MANIFEST).is_file()
+
+
+def test_editing_one_file_rebuilds_only_its_editions(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([data], out, formats=["html"], jobs=1)
+    (data / "b.yaml").write_text(DOC.format(name="b2", include="include: [shared.yaml]\n"), "utf-8")
+    report = build([data], out, formats=["html"], jobs=1)
+    assert built(report) == {"a": "skipped", "b": "built", "c": "skipped", "shared": "skipped"}
+    assert "Document b2" in html(out, "b").read_text("utf-8")
+
+
+def test_editing_an_included_file_rebuilds_every_file_that_includes_it(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (data / "c.yaml").write_text(DOC.format(name="c", include="").replace("[@s]", ""), "utf-8")
+    build([data], out, formats=["html"], jobs=1)
+    (data / "shared.yaml").write_text(SOURCES.replace("A source", "A renamed source"), "utf-8")
+    report = build([data], out, formats=["html"], jobs=1)
+    assert built(report) == {"a": "built", "b": "built", "c": "skipped", "shared": "built"}
+    assert "A renamed source" in html(out, "a").read_text("utf-8")
+
+
+@pytest.mark.parametrize("change", ["output edited", "output deleted", "other options", "force"])
+def test_what_else_triggers_a_rebuild(data: Path, tmp_path: Path, change: str) -> None:
+    out = tmp_path / "out"
+    build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    kwargs: dict[str, object] = {"formats": ["html"], "jobs": 1}
+    if change == "output edited":
+        html(out, "a").write_text("edited by hand", "utf-8")
+    elif change == "output deleted":
+        html(out, "a", "ru").unlink()
+    elif change == "other options":
+        kwargs["langs"] = ["ru"]
+    else:
+        kwargs["force"] = True
+    report = build([data / "a.yaml"], out, **kwargs)  # type: ignore[arg-type]
+    assert built(report) == {"a": "built"}
+    assert html(out, "a", "ru").read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_an_invalid_document_is_never_recorded_as_up_to_date(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    good = (data / "a.yaml").read_text("utf-8")
+    (data / "a.yaml").write_text(good.replace(", ru: Документ a", ""), "utf-8")
+    assert built(build([data / "a.yaml"], out, formats=["html"], jobs=1)) == {"a": "failed"}
+    (data / "a.yaml").write_text(good, "utf-8")
+    # Its entry went with the failure: the good data is built again, not trusted.
+    assert built(build([data / "a.yaml"], out, formats=["html"], jobs=1)) == {"a": "built"}
+
+
+def test_two_workers_make_the_same_bytes_as_one(data: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert build([data], one, formats=["html", "pdf"], jobs=1).exit_code == 0
+    assert build([data], two, formats=["html", "pdf"], jobs=2).exit_code == 0
+    files = sorted(p.relative_to(one) for p in one.rglob("*.*") if p.name != MANIFEST and
+                   not p.name.startswith("."))
+    assert len(files) == 16
+    for name in files:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def _dies_on_b(job: Job) -> Made:
+    if job.path.stem == "b":
+        os._exit(9)  # a worker killed in the middle of its document
+    return make(job)
+
+
+def test_a_killed_worker_fails_its_document_only(data: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    (out / "b").mkdir(parents=True)
+    html(out, "b").write_text("the previous edition", "utf-8")
+    monkeypatch.setattr(build_module, "make", _dies_on_b)
+    report = build([data], out, formats=["html"], jobs=2)
+    assert built(report) == {"a": "built", "b": "failed", "c": "built", "shared": "built"}
+    [failed] = [o for o in report.outcomes if not o.ok]
+    assert failed.failure is not None and failed.failure.startswith("its build failed: BrokenProcessPool")
+    assert report.exit_code == 3
+    assert html(out, "b").read_text("utf-8") == "the previous edition"
+
+
+def test_jobs_must_be_positive(data: Path, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="--jobs must be 1 or more, not 0"):
+        build([data], tmp_path / "out", jobs=0)
+
+
