@@ -22,7 +22,8 @@ from .errors import Position, Problem
 from .model import Text
 from .typography import Rules, typeset_tokens
 
-ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
+# An absolute address: http(s) with a host (`http:/etc/passwd` has none), or mailto with an address.
+_ABSOLUTE = re.compile(r"(?i)(?:https?://[^/?#\s@:]+(?:[:/?#]|$)|mailto:[^\s]+)")
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def parse(text: Text, known: Callable[[str], bool],
                                         "or make it a link"))
             elif tok.type == "link_open":
                 href = str(tok.attrs.get("href", ""))
-                if not href.lower().startswith(ALLOWED_SCHEMES):
+                if not _ABSOLUTE.match(href):
                     problems.append(Problem(place(href), f"link to {href!r} refused: "
                                             "a link must be an absolute http, https or mailto address"))
         return cited

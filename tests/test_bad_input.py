@@ -640,6 +640,12 @@ def test_footnotes_differ_in_an_event(tmp_path):
         ("[here](data:text/html,hello)", "data:text/html,hello", 19),
         ("<javascript:alert(1)>", "javascript:alert(1)", 13),
         ("[here](/etc/passwd)", "/etc/passwd", 19),
+        # An http or https link needs a host; a mailto link an address.
+        ("[here](http:/etc/passwd)", "http:/etc/passwd", 19),
+        ("[here](https:evil.example)", "https:evil.example", 19),
+        ("[here](http://)", "http://", 19),
+        ("[here](http://user@example.org/)", "http://user@example.org/", 19),
+        ("[here](mailto:)", "mailto:", 19),
     ],
 )
 def test_refused_link(tmp_path, markdown, href, column):
