@@ -6,8 +6,8 @@ numbers and names are formatted, chronologies filtered and ordered, annexes coll
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from .errors import Collector, Position
@@ -24,7 +24,6 @@ from .model import (
     Localized,
     Member,
     Plural,
-    Precision,
     Section,
     TextSection,
 )
@@ -181,8 +180,7 @@ class _Localizer:
         return self.fmt.plural(forms, n)
 
     def when(self, value: DateValue) -> When:
-        return When(self.fmt.date(value), _iso(value.start.first, value.precision),
-                    _iso(value.end.first, value.precision) if value.end else None)
+        return when(self.fmt, value)
 
     # --- sections ------------------------------------------------------------------------------
 
@@ -222,11 +220,22 @@ class _Localizer:
         return [self.member(m) for m in group.members]
 
     def member(self, m: Member) -> str:
-        if m.name is None:
-            assert m.code is not None
-            return self.fmt.country(m.code)
-        name = self.text(m.name, "a member's name")
-        return f"{name} ({self.text(m.abbr, 'abbr')})" if m.abbr else name
+        return member_name(m, self.fmt, self.text)
+
+
+def when(fmt: Formatter, value: DateValue) -> When:
+    """A date as the edition writes it, with its ends in ISO 8601 for `<time datetime>`."""
+    start, _, end = value.iso.partition("/")
+    return When(fmt.date(value), start, end or None)
+
+
+def member_name(m: Member, fmt: Formatter, pick: Callable[[Localized, str], str]) -> str:
+    """A member as every edition shows it: the country's name, or `name (abbr)`."""
+    if m.name is None:
+        assert m.code is not None
+        return fmt.country(m.code)
+    name = pick(m.name, "a member's name")
+    return f"{name} ({pick(m.abbr, 'abbr')})" if m.abbr else name
 
 
 def catalog_warnings(lang: str) -> tuple[str, ...]:
@@ -238,7 +247,3 @@ def catalog_warnings(lang: str) -> tuple[str, ...]:
     return (f"{lang}: no catalog for the template's own words ({po}): they are shown in English; "
             f"create it with `pybabel init -D {CATALOG_DOMAIN} -i generator/locale/{CATALOG_DOMAIN}.pot "
             f"-d generator/locale -l {name}` and translate it",)
-
-
-def _iso(d: date, precision: Precision) -> str:
-    return d.isoformat()[: {Precision.YEAR: 4, Precision.MONTH: 7, Precision.DAY: 10}[precision]]

@@ -10,9 +10,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .errors import Collector, Position, Problem
-from .localize import Annex, Chronology, Edition, Prose, When
+from .localize import Annex, Chronology, Edition, Prose, When, member_name, when
 from .markup import Note
-from .model import Localized, Member
+from .model import Localized
 from .schema import missing_translation
 
 
@@ -91,18 +91,12 @@ class _Picker:
             return ""
         return t.value.strip()
 
-    def member(self, m: Member) -> str:
-        assert m.name is not None
-        name = self(m.name, "a member's name")
-        return f"{name} ({self(m.abbr, 'abbr')})" if m.abbr else name
-
 
 def reference(edition: Edition, key: str, pick: _Picker) -> Reference:
     doc, fmt = edition.doc, edition.fmt
     if key in doc.groups:
         group = doc.groups[key]
-        members = [fmt.country(m.code) if m.name is None and m.code else pick.member(m)
-                   for m in group.members]
+        members = [member_name(m, fmt, pick) for m in group.members]
         return GroupRef(key, pick(group.name, f"the name of group {key!r}"),
                         tuple(sorted(members, key=fmt.sort_key)))
     s = doc.sources[key]
@@ -110,12 +104,9 @@ def reference(edition: Edition, key: str, pick: _Picker) -> Reference:
     if s.un_symbol and s.symbol:
         where = fmt.undocs_language
         url = f"https://undocs.org/{where + '/' if where else ''}{s.symbol.replace(' ', '')}"
-    date = None
-    if s.date is not None:
-        date = When(fmt.date(s.date), s.date.iso.split("/")[0], None)
     return SourceRef(key, s.symbol, pick(s.title, f"the title of source {key!r}"),
                      pick(s.publisher, f"the publisher of source {key!r}") if s.publisher else None,
-                     date, url)
+                     when(fmt, s.date) if s.date is not None else None, url)
 
 
 def check_parity(editions: Sequence[Resolved]) -> list[Problem]:

@@ -29,7 +29,7 @@ from .errors import DataError, Position, Problem
 from .i18n import locale_of
 from .markup import parse
 from .model import Text
-from .yamltree import Mapping, Node, Scalar, Sequence, read
+from .yamltree import Mapping, Node, Scalar, Sequence, read, read_text
 
 PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
 
@@ -461,11 +461,14 @@ def _quoted(value: str) -> str:
 def _plain_safe(value: str, in_flow: bool) -> bool:
     if not value or value != value.strip() or "\n" in value:
         return False
+    # Read back as the loader reads data: a plain `~` or `null` would be no value at all there.
     try:
-        doc = f"{{k: {value}}}" if in_flow else f"k: {value}"
-        return bool(yaml.load(doc, Loader=yaml.BaseLoader) == {"k": value})
-    except yaml.YAMLError:
+        root, problems = read_text(f"{{k: {value}}}" if in_flow else f"k: {value}", "")
+    except DataError:
         return False
+    node = root.get("k")
+    return (not problems and len(root.items) == 1 and isinstance(node, Scalar) and node.plain
+            and not node.is_null and node.value == value)
 
 
 # --- status ------------------------------------------------------------------------------------

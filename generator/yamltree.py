@@ -80,9 +80,11 @@ def read(path: Path, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
     its other problems are reported in the same run; what stops the reading (bad YAML, bad
     encoding, an alias, not one mapping, a file or a tree over the caps) raises DataError.
     """
-    start = Position(display, 1, 1)
-    raw = _read_capped(path, start)
-    text = _decode(raw, display)
+    return read_text(_decode(_read_capped(path, Position(display, 1, 1)), display), display)
+
+
+def read_text(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
+    """The same as `read`, from text already in memory."""
     nul = text.find("\0")
     if nul >= 0:
         raise DataError([Problem(_offset_pos(text, nul, display), "a NUL character is not allowed")])
