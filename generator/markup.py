@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -23,6 +24,8 @@ from .model import Text
 from .typography import Rules, typeset_tokens
 
 # An absolute address: http(s) with a host (`http:/etc/passwd` has none), or mailto with an address.
+# Where a link's destination starts: after `](` and blanks, or an autolink's `<`.
+_DESTINATION = re.compile(r"\]\([ \t]*(?:\r\n|\r|\n)?[ \t]*|(?=<)")
 _ABSOLUTE = re.compile(r"(?i)(?:https?://[^/?#\s@:]+(?:[:/?#]|$)|mailto:[^\s]+)")
 
 
@@ -117,6 +120,22 @@ def parse(text: Text, known: Callable[[str], bool],
         found[needle] = offset
         return text.pos_at(offset)
 
+    def place_link(href: str) -> Position:
+        # A destination written with entities or escapes (`&#106;avascript:`) is not in the text
+        # as markdown-it gives it: read each destination of the text as markdown-it does.
+        if href in text.value:
+            return place(href)
+        after = found.get(href, -1)
+        for m in _DESTINATION.finditer(text.value):
+            start = m.end()
+            if start <= after:
+                continue
+            parsed = parseLinkDestination(text.value, start, len(text.value))
+            if parsed.ok and _MD.normalizeLink(parsed.str) == href:
+                found[href] = start
+                return text.pos_at(start)
+        return text.pos
+
     def keys_of(token: Token) -> tuple[str, ...]:
         keys: tuple[str, ...] = token.meta["keys"]
         pos = place(token.content)
@@ -150,7 +169,7 @@ def parse(text: Text, known: Callable[[str], bool],
             elif tok.type == "link_open":
                 href = str(tok.attrs.get("href", ""))
                 if not _ABSOLUTE.match(href):
-                    problems.append(Problem(place(href), f"link to {href!r} refused: "
+                    problems.append(Problem(place_link(href), f"link to {href!r} refused: "
                                             "a link must be an absolute http, https or mailto address"))
         return cited
 

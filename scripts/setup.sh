@@ -11,7 +11,12 @@ have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
 have_lib 'libfontconfig.so.1' || need+=(libfontconfig1)
-command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # make pages
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # make pages, the PDF tests
+# Chinese PDF editions: Noto Sans/Serif CJK, too large to bundle, read from Debian's package
+# inside the fontconfig isolation (generator/glyphs.py names the files).
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+# The live preview's test and the client checks drive Debian's Chromium headless.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if ((${#need[@]})); then
   echo "setup: installing system packages: ${need[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -357,9 +357,10 @@ def test_link_tricks_are_refused(tmp_path, markdown, href):
     p = tmp_path / "doc.yaml"
     p.write_text(f"title: T\nlanguages: [en]\nsections:\n  - text: |\n      {markdown}\n", encoding="utf-8")
     found = problems(p)
-    # (An entity-encoded link is placed at its text's start, 4:11, not at the link itself.)
+    # Every link is placed where its destination starts, even one spelt with entities.
     assert len(found) == 1
-    assert re.fullmatch(rf"{re.escape(str(p))}:(5:\d+|4:11): link to {re.escape(repr(href))} "
+    column = 7 + len(re.match(r"\[a\]\( *<?|<", markdown).group())  # the text starts at column 7
+    assert re.fullmatch(rf"{re.escape(str(p))}:5:{column}: link to {re.escape(repr(href))} "
                         + re.escape(LINK_REFUSED), found[0]), found[0]
 
 
