@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,16 +26,17 @@ from .errors import (
     RenderError,
     UsageError,
 )
-from .glyphs import document_problems, printed_text, rendering_problems
-from .loader import read_document
-from .localize import localize
-from .model import Document
-from .output import OutputFolder, write_atomic
-from .plan import MANIFEST, Manifest, run
-from .references import Resolved, check_parity, resolve
 
+# The stages are imported where they are used, never here: the command line imports this module
+# for its constants, and `factsheet --help` must not pay for YAML, Babel, Markdown or ICU.
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from .model import Document
+    from .output import OutputFolder
     from .pdf import Archive
+    from .plan import Manifest
+    from .references import Resolved
     from .render import Page
 
 FORMATS = ("html", "pdf")
@@ -138,6 +138,10 @@ def prepare(path: Path, display: str) -> Prepared:
 
 def _prepare(path: Path, display: str, seen: set[Path], *,
              included: bool) -> tuple[Prepared | None, Collector]:
+    from .loader import read_document
+    from .localize import localize
+    from .references import check_parity, resolve
+
     seen.add(path.resolve())
     doc, loaded = read_document(path, display)
     problems = Collector()
@@ -162,6 +166,8 @@ def _prepare(path: Path, display: str, seen: set[Path], *,
 
 
 def check(paths: Sequence[str | Path], *, strict: bool = False) -> Report:
+    from .glyphs import document_problems
+
     outcomes = []
     for path, display in discover(paths):
         try:
@@ -217,6 +223,9 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
     `force`: rebuild documents the manifest says are up to date. `jobs`: worker processes
     (default: the machine's cores), or any `concurrent.futures.Executor`.
     """
+    from .output import OutputFolder, write_atomic
+    from .plan import MANIFEST, Manifest, run
+
     started = time.perf_counter()
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -286,6 +295,7 @@ def make(job: Job) -> Made:
     except DataError as e:
         outcome.problems = e.problems
         return Made(job, outcome, [], ())
+    from .glyphs import document_problems, printed_text, rendering_problems
     from .render import PrintSetup, render
 
     doc = prepared.doc

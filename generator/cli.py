@@ -1,4 +1,9 @@
-"""The command line: a thin shell over `generator.build` (no logic of its own)."""
+"""The command line: a thin shell over `generator.build` (no logic of its own).
+
+Start-up time is part of the interface (`factsheet --help`, `factsheet check` in an editor's
+save hook): this module imports click and the build module's constants only, and each command
+imports the stages it runs when it runs.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, PAPERS, PDF_VARIANTS, PdfOptions, Report, build, check
+from .build import FORMATS, PAPERS, PDF_VARIANTS, PdfOptions, Report
 from .cli_translate import translate
 from .errors import FactsheetError, exit_code
 
@@ -80,6 +85,8 @@ def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Pa
     """Build each data file (a folder: every *.yaml in it; default data/) into OUTPUT/<id>/."""
 
     def action() -> Report:
+        from .build import build
+
         options = PdfOptions(paper=paper and paper.lower(), handout=handout, toc=toc,
                              variant=pdf_variant and pdf_variant.lower())
         report = build(list(paths), output, _split(lang), _split(formats) or [], options,
@@ -97,6 +104,8 @@ def check_cmd(paths: tuple[str, ...], strict: bool) -> None:
     """Validate data files as a build would, without writing anything."""
 
     def action() -> Report:
+        from .build import check
+
         report = check(list(paths), strict=strict)
         _report(report, "check")
         return report

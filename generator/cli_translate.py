@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from .errors import DataError, FactsheetError, exit_code
-from .translate import export, import_po, status
 
 
 def _fail(error: FactsheetError) -> None:
@@ -32,6 +31,8 @@ def translate() -> None:
               show_default=True, help="The folder for the PO files.")
 def export_cmd(data: tuple[Path, ...], lang: str, to: Path) -> None:
     """Write one PO file per document and language: DIR/<id>.<lang>.po."""
+    from .translate import export  # here, not above: `factsheet --help` never loads it
+
     try:
         for path in data:
             for code in [c.strip() for c in lang.split(",") if c.strip()]:
@@ -44,6 +45,8 @@ def export_cmd(data: tuple[Path, ...], lang: str, to: Path) -> None:
 @click.argument("po", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(po: tuple[Path, ...]) -> None:
     """Write the translations of PO files back into their data files."""
+    from .translate import import_po
+
     try:
         for path in po:
             done = import_po(path)
@@ -56,6 +59,8 @@ def import_cmd(po: tuple[Path, ...]) -> None:
 @click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def status_cmd(data: tuple[Path, ...]) -> None:
     """Per document and language: translated, stale and missing texts."""
+    from .translate import status
+
     paths: list[Path] = []
     for given in data or (Path("data"),):
         paths.extend(sorted(given.glob("*.yaml")) if given.is_dir() else [given])

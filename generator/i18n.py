@@ -15,13 +15,9 @@ from functools import cache
 from importlib import resources
 from typing import Protocol
 
-import pycountry
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, list_currencies, parse_pattern
-from babel.support import Translations
 
 from .datefmt import DateFormatter
 from .model import DateValue, PluralForms
@@ -80,6 +76,8 @@ def country_problem(code: str) -> str | None:
     """Why `code` is not an officially assigned ISO 3166-1 alpha-2 code, or None."""
     if len(code) != 2 or not code.isascii() or not code.isupper():
         return f"{code!r} is not an ISO 3166-1 alpha-2 country code (two capital letters, such as BY)"
+    import pycountry  # here: its 25 ms import is paid only by data that names a country
+
     if pycountry.countries.get(alpha_2=code) is None:
         return (f"{code!r} is not an officially assigned ISO 3166-1 alpha-2 country code "
                 "(user-assigned and CLDR-only codes such as ZZ, EU or XK are refused)")
@@ -113,6 +111,11 @@ def translations(code: str) -> gettext.NullTranslations:
     Compiling at first use means `pip install` alone gives a working tool: there is no `.mo`
     to forget. English needs no catalog: the words in the templates are English.
     """
+    # Imported here: only rendering needs the catalogs, never `check`.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     locale = locale_of(code)
     for name in (str(locale), locale.language):
         po = resources.files("generator") / "locale" / name / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
@@ -196,6 +199,8 @@ class Formatter:
         un = un_names().get(code, {}).get(self.locale.language)
         if un:
             return un
+        import pycountry
+
         # Every code was checked against pycountry while loading; CLDR knows nearly all of them.
         country = pycountry.countries.get(alpha_2=code)
         return str(self.locale.territories.get(code) or getattr(country, "name", code))

@@ -93,6 +93,37 @@ def test_commands_that_need_no_pdf_never_import_weasyprint(tmp_path: Path, argv:
     assert result.stdout.splitlines()[-1] == "False"
 
 
+def _imported_after(argv: list[str], modules: tuple[str, ...]) -> list[str]:
+    """The `modules` a fresh interpreter has imported once `factsheet argv` has run."""
+    code = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        f"print(' '.join(m for m in {modules!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return result.stdout.splitlines()[-1].split()
+
+
+HEAVY = ("jinja2", "babel", "icu", "weasyprint", "yaml", "markdown_it", "pycountry", "fontTools", "polib")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["translate", "--help"], ["--version"]])
+def test_help_imports_no_stage_of_the_pipeline(argv: list[str]) -> None:
+    """Start-up: help and version load click and the command line only, none of the libraries."""
+    assert _imported_after(argv, HEAVY) == []
+
+
+def test_check_never_imports_the_renderer() -> None:
+    """`check` validates without rendering: no Jinja, no WeasyPrint; the validators themselves it
+    must load (the probe would pass vacuously if check had not run)."""
+    assert _imported_after(["check", str(SAMPLE)], ("jinja2", "weasyprint", "yaml", "markdown_it")) == [
+        "yaml", "markdown_it"]
+
+
 def test_module_entry_point_builds_from_any_working_directory(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, "-m", "generator", "build", str(SAMPLE), "--format", "html",
