@@ -115,3 +115,21 @@ def check_cmd(paths: tuple[str, ...], strict: bool) -> None:
 
 # `factsheet translate ...`: the translators' commands live in a module of their own.
 main.add_command(translate)
+
+
+@main.command("serve")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port on 127.0.0.1 (0: any free port).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the preview builds (default: a temporary folder, removed on exit).")
+def serve_cmd(paths: tuple[str, ...], port: int, output: Path | None) -> None:
+    """Serve a live preview on 127.0.0.1: the HTML reloads on every saved change."""
+    # Imported here: watchfiles and the HTTP server are only for this command.
+    from .serve import serve
+
+    try:
+        serve(list(paths), port, output)
+    except FactsheetError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(exit_code(e))
