@@ -16,6 +16,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -121,6 +122,54 @@ class _Capture(logging.Handler):
 
 MAX_LAYOUTS = 8  # each fix may move the pages after it; it takes one or two layouts
 
+# The page count is known only after layout, but it can be guessed from the text's length, so
+# that the first layout is made on the right kind of pages: about 2,600 characters a page with
+# the footnotes (measured on the first document and the benchmark's corpus; an East Asian
+# character is twice as wide). A wrong guess costs one layout more, never other bytes: facing or
+# not is still decided by the page count of a layout.
+CHARS_PER_PAGE = 2600
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def looks_long(html: str) -> bool:
+    """Whether a print rendering probably takes more than FACING_OVER pages."""
+    text = _TAG.sub("", html[html.find("<body"):])
+    return len(text) + len(_WIDE.findall(text)) > (FACING_OVER + 0.5) * CHARS_PER_PAGE
+
+
+@dataclass(frozen=True)
+class _Stylesheet:
+    css: Any  # weasyprint.CSS
+    warnings: tuple[str, ...]  # what WeasyPrint said while parsing it
+
+
+_STYLESHEETS: dict[str, _Stylesheet] = {}
+MAX_STYLESHEETS = 16  # a build has a few: one per template, paper, language and page kind
+
+
+def _stylesheet(text: str) -> _Stylesheet:
+    """The parsed print stylesheet, once per process: parsing it loads its @font-face fonts.
+
+    Its parsing warnings are kept with it and said again by every PDF that uses it, so that a
+    PDF's warnings (and --strict) do not depend on which document a worker built first.
+    """
+    found = _STYLESHEETS.get(text)
+    if found is None:
+        capture = _Capture()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(capture)
+        try:
+            css = weasyprint.CSS(string=text, base_url=FONTS.as_uri() + "/", font_config=_fonts(),
+                                 url_fetcher=_Fetcher())
+        finally:
+            logger.removeHandler(capture)
+        found = _Stylesheet(css, tuple(capture.messages))
+        if len(_STYLESHEETS) >= MAX_STYLESHEETS:
+            del _STYLESHEETS[next(iter(_STYLESHEETS))]
+        _STYLESHEETS[text] = found
+    return found
+
 # make_page(keep, breaks, facing): the print rendering, with the paragraphs of the footnotes in
 # `keep` kept whole, those in `breaks` starting a page, on facing pages or not.
 MakePage = Callable[[frozenset[int], frozenset[int], bool], Page]
@@ -139,8 +188,9 @@ def write_pdf(make_page: MakePage, archive: Archive = Archive()) -> Printed:
 
     The page count is known only after layout, and a document of more than FACING_OVER pages is
     printed on facing pages. Both stylesheets give the text block the same width, so pages break
-    alike: the facing layout is made first, and only a short document is laid out again on
-    single pages (the cheap case pays for the second layout).
+    alike: the first layout is made on the kind of pages the text's length suggests
+    (`looks_long`), and laid out again on the other kind only when its page count says the guess
+    was wrong.
 
     WeasyPrint sometimes floats a footnote to the page after its call, when the note does not
     fit under the call's line. After each layout the pages' anchors say where every call and
@@ -160,17 +210,17 @@ def write_pdf(make_page: MakePage, archive: Archive = Archive()) -> Printed:
         nonlocal layouts
         layouts += 1
         page = make_page(keep, breaks, facing)
-        css = weasyprint.CSS(string=page.print_css, base_url=base, font_config=fonts,
-                             url_fetcher=_Fetcher())
+        sheet = _stylesheet(page.print_css)
+        capture.messages.extend(sheet.warnings)
         html = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=_Fetcher())
-        return html.render(stylesheets=[css], font_config=fonts)
+        return html.render(stylesheets=[sheet.css], font_config=fonts)
 
     try:
-        facing = True
-        for _ in range(MAX_LAYOUTS):
+        facing = looks_long(make_page(keep, breaks, False).html)
+        for attempt in range(MAX_LAYOUTS):
             document = lay_out(facing)
-            if facing and len(document.pages) <= FACING_OVER:
-                facing = False
+            if attempt == 0 and facing != (len(document.pages) > FACING_OVER):
+                facing = not facing  # the guess was wrong: decided by this layout's page count
                 document = lay_out(facing)
             misplaced = misplaced_footnotes(document)
             if not misplaced or misplaced <= breaks:
@@ -184,7 +234,7 @@ def write_pdf(make_page: MakePage, archive: Archive = Archive()) -> Printed:
         raise RenderError(f"the PDF engine failed: {type(e).__name__}: {e}") from e
     finally:
         logger.removeHandler(capture)
-    # Each layout parses the stylesheet again: its warnings are said once.
+    # Each layout repeats the stylesheet's warnings: they are said once.
     warnings = list(dict.fromkeys(capture.messages)) + [
         f"footnote {n} is printed on another page than its call" for n in sorted(misplaced)]
     return Printed(bytes(data), warnings, len(document.pages), layouts)
