@@ -1,18 +1,23 @@
-"""The bundled fonts, and the characters they cannot print.
+"""The fonts of the PDF, and the characters they cannot print.
 
-The PDF sees only the fonts of `FONTS` (pdf.py isolates WeasyPrint from the system's), so a
-character none of them has would come out as an empty box. It is found here before layout, from
-the fonts' character maps, and reported at its place in the data. fontTools comes with
-WeasyPrint; this module does not load WeasyPrint, so that `check` can use it.
+The PDF sees only these fonts (pdf.py isolates WeasyPrint from the system's): the bundled ones
+of `FONTS` (Noto Serif, Noto Sans, Noto Naskh Arabic), and, for Chinese, Japanese and Korean,
+the faces named in `SYSTEM_FONTS`, read from a system package (Noto CJK is about 90 MB: too large
+to bundle). A character none of them has would come out as an empty box; it is found here before
+layout, from the fonts' character maps, and reported at its place in the data. So is a character
+of a script whose system fonts are not installed, with the package that installs them. fontTools
+comes with WeasyPrint; this module does not load WeasyPrint, so that `check` can use it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,31 +26,115 @@ from .errors import Position, Problem
 from .model import Document, Localized, Plural, Text
 
 FONTS = Path(str(resources.files("generator") / "fonts"))
+BUNDLED_FAMILIES = ("Noto Serif", "Noto Sans", "Noto Naskh Arabic")
 MAX_NAMED = 5  # characters named per text; the rest are counted
+
+
+@dataclass(frozen=True)
+class SystemFonts:
+    """Fonts of one script that a system package installs, used in place of bundled ones.
+
+    `faces`: (family, file name) pairs; a file may be a collection (.ttc) of which only the face
+    of that family is used. The files are looked for in the folder named by the environment
+    variable `variable`, else in `folder` (where the Debian package `package` puts them).
+    `blocks`: the script's code points, to tell which characters need these fonts when they
+    are not installed.
+    """
+
+    script: str
+    faces: tuple[tuple[str, str], ...]
+    package: str
+    folder: Path
+    variable: str
+    blocks: tuple[tuple[int, int], ...]
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(family for family, _ in self.faces))
+
+    def paths(self) -> tuple[tuple[str, Path], ...]:
+        """(family, path) of each face, in the folder in use now."""
+        folder = Path(os.environ.get(self.variable) or self.folder)
+        return tuple((family, folder / name) for family, name in self.faces)
+
+    def absent(self) -> list[Path]:
+        return [path for _, path in self.paths() if not path.is_file()]
+
+    def needs(self, char: str) -> bool:
+        return any(a <= ord(char) <= b for a, b in self.blocks)
+
+
+CJK = SystemFonts(
+    script="CJK (Chinese, Japanese, Korean)",
+    faces=(("Noto Serif CJK SC", "NotoSerifCJK-Regular.ttc"), ("Noto Serif CJK SC", "NotoSerifCJK-Bold.ttc"),
+           ("Noto Sans CJK SC", "NotoSansCJK-Regular.ttc"), ("Noto Sans CJK SC", "NotoSansCJK-Bold.ttc")),
+    package="fonts-noto-cjk",
+    folder=Path("/usr/share/fonts/opentype/noto"),
+    variable="FACTSHEET_CJK_FONTS",
+    # Hangul Jamo; CJK radicals to Kanbun and strokes (punctuation, kana, bopomofo, Hangul
+    # compatibility jamo); enclosed and compatibility; ideographs (extension A, unified); Hangul;
+    # compatibility ideographs; vertical and compatibility forms; full and half width forms;
+    # the supplementary ideographs.
+    blocks=((0x1100, 0x11FF), (0x2E80, 0x31FF), (0x3200, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+            (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F), (0xFE30, 0xFE4F),
+            (0xFF00, 0xFFEF), (0x20000, 0x3134F)),
+)
+SYSTEM_FONTS = (CJK,)
+FAMILIES = BUNDLED_FAMILIES + tuple(f for system in SYSTEM_FONTS for f in system.families)
+
+
+def _cmap(path: Path, family: str | None = None) -> set[int]:
+    from fontTools.ttLib import TTCollection, TTFont  # type: ignore[import-untyped]
+
+    if path.suffix.lower() != ".ttc":
+        with TTFont(path, lazy=True) as font:
+            return set(font.getBestCmap())
+    with TTCollection(path, lazy=True) as collection:
+        for font in collection.fonts:
+            if font["name"].getDebugName(1) == family:
+                return set(font.getBestCmap())
+    return set()  # the collection lacks the face: its characters are missing, and said so
 
 
 @cache
 def coverage() -> frozenset[int]:
     """Every code point one of the bundled fonts has a glyph for."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
     points: set[int] = set()
     for path in sorted(FONTS.glob("*.ttf")):
-        with TTFont(path, lazy=True) as font:
-            points.update(font.getBestCmap())
+        points |= _cmap(path)
     return frozenset(points)
 
 
+@cache
+def _system_coverage(faces: tuple[tuple[str, Path], ...]) -> frozenset[int]:
+    # One file per family: the bold faces of a family have the characters of its regular one.
+    first = dict(reversed(faces))
+    return frozenset(p for family, path in first.items() for p in _cmap(path, family))
+
+
+def _installed_coverage() -> frozenset[int]:
+    points: frozenset[int] = frozenset()
+    for system in SYSTEM_FONTS:
+        if not system.absent():
+            points |= _system_coverage(system.paths())
+    return points
+
+
 def _printable(char: str) -> bool:
-    # Controls, format characters (soft hyphen, joiners, bidi marks) and line separators are
-    # never drawn with a glyph of their own.
+    # Controls, format characters (soft hyphen, the word joiner and bidi isolates the typography
+    # inserts, zero-width joiners) and line separators are never drawn with a glyph of their own.
     return unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp")
 
 
 def missing(text: str) -> list[str]:
-    """The distinct characters of `text` no bundled font has, in order of first appearance."""
+    """The distinct characters of `text` no font of the PDF has, in order of first appearance
+    (the system fonts' characters are looked up only when the bundled fonts lack some)."""
     have = coverage()
-    return list(dict.fromkeys(c for c in text if ord(c) not in have and _printable(c)))
+    chars = list(dict.fromkeys(c for c in text if ord(c) not in have and _printable(c)))
+    if chars:
+        more = _installed_coverage()
+        chars = [c for c in chars if ord(c) not in more]
+    return chars
 
 
 def describe(char: str) -> str:
@@ -54,11 +143,30 @@ def describe(char: str) -> str:
     return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''})"
 
 
-def message(chars: list[str]) -> str:
+def _named(chars: list[str]) -> str:
     named = ", ".join(describe(c) for c in chars[:MAX_NAMED])
-    more = f" and {len(chars) - MAX_NAMED} more" if len(chars) > MAX_NAMED else ""
-    return (f"the bundled fonts (Noto Serif, Noto Sans) have no glyph for {named}{more}: "
-            "the PDF would show an empty box; write the text with other characters")
+    return named + (f" and {len(chars) - MAX_NAMED} more" if len(chars) > MAX_NAMED else "")
+
+
+def message(chars: list[str]) -> str:
+    """What is wrong with `chars` (as `missing` found them): a script whose fonts are not
+    installed, or characters no font of the PDF has."""
+    parts = []
+    rest = list(chars)
+    for system in SYSTEM_FONTS:
+        absent = system.absent()
+        needing = [c for c in rest if system.needs(c)] if absent else []
+        if needing:
+            rest = [c for c in rest if c not in needing]
+            parts.append(
+                f"the {system.script} script needs the fonts {' and '.join(system.families)}, not "
+                f"installed here (no {absent[0]}): install Debian's package {system.package}, or set "
+                f"{system.variable} to the folder of its files; the PDF would show empty boxes for "
+                f"{_named(needing)}")
+    if rest:
+        parts.append(f"the fonts ({', '.join(FAMILIES)}) have no glyph for {_named(rest)}: the PDF "
+                     "would show an empty box; write the text with other characters")
+    return "; ".join(parts)
 
 
 def _texts(value: object, langs: Iterable[str]) -> Iterator[Text]:
@@ -109,7 +217,7 @@ def _strings(value: object, pos: Position) -> Iterator[tuple[str, Position]]:
 
 
 def document_problems(doc: Document, langs: Iterable[str]) -> list[Problem]:
-    """A problem for each text of the data with characters the bundled fonts lack."""
+    """A problem for each text of the data with characters the PDF's fonts lack."""
     langs = tuple(langs)
     problems = []
     seen: set[tuple[Position, str]] = set()
@@ -136,7 +244,7 @@ def printed_text(page_html: str, print_css: str) -> str:
 
 
 def rendering_problems(doc: Document, lang: str, text: str) -> list[Problem]:
-    """Characters the bundled fonts lack in text the data does not hold in an L text: a symbol,
+    """Characters the PDF's fonts lack in text the data does not hold in an L text: a symbol,
     a unit, an entity of Markdown, or words the generator adds (names, catalog words)."""
     in_texts = {c for t in _texts(doc, [lang]) for c in t.value}  # document_problems' part
     chars = [c for c in missing(text) if c not in in_texts]

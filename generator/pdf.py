@@ -28,12 +28,19 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import escape as xml_escape
 
 from .errors import RenderError
-from .glyphs import FONTS
+from .glyphs import FONTS, SYSTEM_FONTS
 from .render import Page
 
 
 def fontconfig_file() -> Path:
-    """A fontconfig configuration that knows the bundled fonts only, written once per content.
+    """A fontconfig configuration that knows the PDF's fonts only, written once per content: the
+    bundled folder, and of each system package of SYSTEM_FONTS exactly the faces it names.
+
+    fontconfig lists folders, not files: the package's folder is listed, and a `selectfont`
+    accepts only the named files (other files of the folder are rejected by their name) and, in
+    those collections, only the named families' faces (Noto CJK's .ttc files also hold the
+    Japanese, Korean and traditional Chinese faces, and monospaced ones). Missing files are
+    listed all the same: glyphs.py reports a script whose fonts are not installed before layout.
 
     It lives in the user's cache (or a folder of the user's own in the temporary folder): the
     installed package may be read-only. Its name is a hash of its content, so processes never
@@ -43,9 +50,27 @@ def fontconfig_file() -> Path:
     base = (Path(cache) / "factsheet" if cache
             else Path(tempfile.gettempdir()) / f"factsheet-{os.getuid()}")
     cache_dir = base / "fontconfig-cache"
+    faces = [(family, path) for system in SYSTEM_FONTS for family, path in system.paths()]
+    folders = sorted({str(path.parent) for _, path in faces})
+    files = sorted({str(path) for _, path in faces})
+
+    def pattern(*elements: tuple[str, str]) -> str:
+        return ("      <pattern>"
+                + "".join(f'<patelt name="{name}"><string>{xml_escape(value)}</string></patelt>'
+                          for name, value in elements)
+                + "</pattern>\n")
+
     config = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
               "<fontconfig>\n"
               f"  <dir>{xml_escape(str(FONTS.resolve()))}</dir>\n"
+              + "".join(f"  <dir>{xml_escape(folder)}</dir>\n" for folder in folders)
+              + "  <selectfont>\n    <acceptfont>\n"
+              + "".join(f"      <glob>{xml_escape(file)}</glob>\n" for file in files)
+              + "".join(pattern(("family", family), ("file", str(path))) for family, path in faces)
+              + "    </acceptfont>\n    <rejectfont>\n"
+              + "".join(f"      <glob>{xml_escape(folder)}/*</glob>\n" for folder in folders)
+              + "".join(pattern(("file", file)) for file in files)
+              + "    </rejectfont>\n  </selectfont>\n"
               f"  <cachedir>{xml_escape(str(cache_dir))}</cachedir>\n"
               "</fontconfig>\n")
     digest = hashlib.sha256(config.encode()).hexdigest()[:16]

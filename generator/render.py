@@ -9,6 +9,7 @@ assigned; the template receives only escaped strings and `Markup` built by this 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,6 +22,7 @@ from .i18n import Formatter, translations
 from .localize import Annex, Block, Chronology, Prose, When
 from .markup import Fragment, Note, to_html
 from .references import Footnote, GroupRef, Reference, Resolved
+from .typography import LRI, PDI, WJ, unbreakable
 
 Target = Literal["web", "print"]
 
@@ -87,7 +89,9 @@ class _Notes:
         if self.target == "print":
             # The call is drawn here, not by ::footnote-call (which print.css empties), because
             # only an <a href> becomes a PDF link: the call leads to its note at the page bottom.
-            return (f'<a class="fn-call" id="fnref-{n}" href="#fn-{n}" aria-label="{label}">{n}</a>'
+            # The word joiner keeps it to the word before it: a call never starts a line (a line
+            # may break between a Chinese character and a digit, or after a closing bracket).
+            return (f'{WJ}<a class="fn-call" id="fnref-{n}" href="#fn-{n}" aria-label="{label}">{n}</a>'
                     f'<span class="footnote" id="fn-{n}" data-n="{n}">{body}</span>')
         return (f'<a class="fn-call" id="fnref-{n}" href="#fn-{n}" role="doc-noteref" '
                 f'aria-label="{label}"><sup>{n}</sup></a>')
@@ -106,7 +110,7 @@ def _reference_html(ref: Reference, fmt: Formatter, annexes: dict[str, str]) -> 
         return f"{name}: {escape(members)}"
     parts = []
     if ref.symbol:
-        parts.append(f'<span class="symbol">{escape(ref.symbol)}</span>')
+        parts.append(f'<span class="symbol">{_ltr(escape(ref.symbol), fmt)}</span>')
     parts.append(f"<cite>{escape(fmt.typeset(ref.title))}</cite>")
     if ref.publisher:
         parts.append(str(escape(fmt.typeset(ref.publisher))))
@@ -117,8 +121,31 @@ def _reference_html(ref: Reference, fmt: Formatter, annexes: dict[str, str]) -> 
         # `20 декабря 2006 г.` already ends the sentence: no second full stop.
         last = ref.date.text if ref.date else ref.publisher or ref.title
         stop = "" if last.endswith(".") else "."
-        text += f'{stop} <a class="url" href="{escape(ref.url)}">{escape(ref.url)}</a>'
+        text += f'{stop} <a class="url" href="{escape(ref.url)}">{_ltr(escape(ref.url), fmt)}</a>'
     return text
+
+
+def _ltr(html: str, fmt: Formatter) -> str:
+    """A symbol or a link in right-to-left text, isolated left-to-right as the typography isolates
+    those of the data's texts: the bidirectional algorithm would reorder its parts around the
+    slashes, and WeasyPrint has no `unicode-bidi` to do it by CSS."""
+    return f"{LRI}{html}{PDI}" if fmt.typography.isolate else html
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+# Text inside these is kept on one line already, or may break anywhere (a link).
+_WHOLE = re.compile(r'<(?:time|a class="url"|span class="(?:symbol|date|nowrap)")[ >]')
+
+
+def _keep_whole(html: str, pattern: re.Pattern[str]) -> str:
+    """Print: the symbols and dates of a text, each in a span kept on one line, unhyphenated.
+    The data writes them in its prose; those of the references are marked up already."""
+    pieces = _TAG.split(html)
+    for k in range(0, len(pieces), 2):  # text between tags; a tag before each but the first
+        if k and _WHOLE.match(pieces[k - 1]):
+            continue
+        pieces[k] = pattern.sub(lambda m: f'<span class="nowrap">{m[0]}</span>', pieces[k])
+    return "".join(pieces)
 
 
 def _time(when: When) -> str:
@@ -159,6 +186,9 @@ def _fragment(fragment: Fragment, notes: _Notes, *, inline: bool = False) -> Mar
     upcoming = [f.number for f in notes.queue[: len(fragment.notes)]]
     keep = frozenset(i for i, n in enumerate(upcoming) if n in notes.keep | notes.breaks)
     html = to_html(fragment, notes, inline=inline, keep=keep)
+    if notes.target == "print":
+        # The typography joins a call already in Chinese and Japanese: one joiner is enough.
+        html = _keep_whole(html.replace(WJ + WJ, WJ), unbreakable(notes.fmt.locale))
     for n in upcoming:
         if n in notes.breaks:
             # Kept whole, the paragraph still lost its note to the next page: it starts that page.
@@ -213,7 +243,15 @@ def _environment(lang: str) -> jinja2.Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["css_string"] = css_string
     env.filters["page_counter"] = page_counter
+    env.filters["bookmark"] = bookmark
     return env
+
+
+def bookmark(text: str) -> str:
+    """A heading as the PDF's outline shows it: without the invisible characters the typography
+    puts in the text (word joiners, bidirectional isolates, soft hyphens), which a viewer's
+    outline would show as boxes or copy into what the reader pastes."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 def css_string(text: str) -> Markup:

@@ -47,11 +47,19 @@ class Rules:
     # Scripts without spaces may break between any two characters, a footnote call included:
     # a WORD JOINER keeps the call to the character before it.
     join_calls: bool = False
+    # Dates written without month names, as the language writes them (`2006年12月20日`): a
+    # regular expression, kept on one line in print (`unbreakable`) like dates with month names.
+    dates: str = ""
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
+
+# `2006年12月20日`, `2014年5月12日–16日`, `2010年5月–6月`: a line may break between any two of
+# these characters, digits included.
+_CJK_DATE = (r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?"
+             r"(?:[–-](?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?<![–-]))?(?<=[年月日])")
 
 _SLAVIC_SHORT = _words("в к с о у и а я В К С О У И А Я")
 _RU_UNITS = _words("г. гг. в. вв. млн млрд тыс. трлн руб. долл. чел. км м кг т л %")
@@ -90,9 +98,9 @@ RULES: dict[str, Rules] = {
     "nb": Rules(quotes="«»‘’"),
     "ar": Rules(quotes="«»“”"),
     "he": Rules(quotes="”״’׳"),
-    "zh": Rules(quotes="“”‘’", number_signs=frozenset({"№", "§"}), join_calls=True),
-    "zh_Hant": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"}), join_calls=True),
-    "ja": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"}), join_calls=True),
+    "zh": Rules(quotes="“”‘’", number_signs=frozenset({"№", "§"}), join_calls=True, dates=_CJK_DATE),
+    "zh_Hant": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"}), join_calls=True, dates=_CJK_DATE),
+    "ja": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"}), join_calls=True, dates=_CJK_DATE),
 }
 
 
@@ -115,14 +123,38 @@ def rules_for(locale: Locale) -> Rules:
     return rules
 
 
+_SYMBOL = r"(?<![\w/])[A-Z]+(?:/[A-Za-z0-9.\-]*[A-Za-z0-9])+(?: \(\d{4}\))?"
+
+
+@cache
+def unbreakable(locale: Locale) -> re.Pattern[str]:
+    """What a line must never break nor hyphenate, in text of the language: document symbols
+    (`A/RES/61/180` breaks after a slash) and dates (`30 July 2010`, `май–июнь 2010`,
+    `20. Dezember 2006`, `July 30, 2010`), found by the language's month names (Babel's)."""
+    months = {name for context in ("format", "stand-alone") for width in ("wide", "abbreviated")
+              for name in locale.months[context][width].values()}
+    month = "(?:" + "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True)) + ")"
+    space = "[ \u00a0\u202f]"
+    day = r"\d{1,2}\.?(?:[–-]\u2060?\d{1,2}\.?)?"  # the range's word joiner: `_dashes`
+    alternatives = [
+        _SYMBOL,
+        rf"(?<![\w.])(?:{day}{space})?{month}(?:[–-]{month})?{space}\d{{4}}(?!\d)",  # day month year
+        rf"(?<![\w.]){month}{space}\d{{1,2}},{space}\d{{4}}(?!\d)",  # month day, year
+    ]
+    rules = rules_for(locale)
+    if rules.dates:
+        alternatives.append(rules.dates)
+    return re.compile("|".join(alternatives))
+
+
 # --- the engine --------------------------------------------------------------------------------
 
 OPAQUE = "\ue000"  # stands for what is not text inside a paragraph (code, a footnote call)
 
 # What is never typeset: document symbols, links, e-mail addresses.
 _PROTECTED = re.compile(
-    r"(?<![\w/])[A-Z]+(?:/[A-Za-z0-9.\-]*[A-Za-z0-9])+(?: \(\d{4}\))?"
-    r"|\b(?:https?|ftp|mailto):[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
+    _SYMBOL
+    + r"|\b(?:https?|ftp|mailto):[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
     r"|\bwww\.[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|</?[A-Za-z][^<>\n]*>")  # raw HTML, shown as text exactly as written

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from .conftest import Edition
+from .conftest import FIRST, Edition
+from .test_print import ALLOWED, LATIN
 
 SYMBOLS = ["A/RES/61/180", "A/RES/63/194", "A/RES/64/178", "A/RES/64/293", "A/RES/65/497",
            "A/66/398", "A/67/497", "A/RES/67/190", "A/RES/68/192", "E/RES/2008/33", "23/2"]
@@ -169,8 +170,11 @@ def test_bookmarks_follow_the_headings(first_document: dict[str, Edition], lang:
     children = outline[1]
     headings = re.findall(r'<h2 id="section-\d+-h">(.*?)</h2>', edition.html)
     assert top.title == re.search(r"<h1>(.*?)</h1>", edition.html).group(1).replace("&#39;", "'")
-    assert [c.title for c in children] == [h.replace("&#39;", "'") for h in headings]
+    # As written, without the typography's word joiners (`2012–2014`): no invisible character.
+    assert [c.title for c in children] == [h.replace("&#39;", "'").replace("\u2060", "") for h in headings]
     assert len(headings) >= 6
+    titles = [top.title] + [c.title for c in children]
+    assert not [t for t in titles if re.search("[\u2060\u2066-\u2069\xad]", t)]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -198,9 +202,12 @@ def test_fonts_are_the_bundled_ones_embedded(first_document: dict[str, Edition],
             descriptor = descendant["/FontDescriptor"].get_object()
             fonts[str(font["/BaseFont"])] = "/FontFile2" in descriptor
     assert fonts and all(fonts.values())
-    assert {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts} <= {
-        "Noto-Serif", "Noto-Serif-Bold", "Noto-Serif-Italic", "Noto-Serif-BoldItalic",
-        "Noto-Sans", "Noto-Sans-Bold"}
+    names = {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts}
+    # The fonts a PDF may have (tests/test_print.py: the bundled ones and Noto CJK SC), and of
+    # them the Latin and Cyrillic ones alone in these editions: no Arabic or Chinese fallback.
+    assert names <= ALLOWED
+    assert names <= LATIN
+    assert {"Noto-Serif", "Noto-Sans-Bold"} <= names
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -222,3 +229,70 @@ def test_source_footnotes_show_symbol_title_date_and_link(first_document: dict[s
     assert "<cite>Совершенствование координации усилий по борьбе с\u00a0торговлей людьми</cite>" in ru
     assert '<time class="date" datetime="2006-12-20">20 декабря 2006\u202fг.</time>' in ru
     assert '<a class="url" href="https://undocs.org/ru/A/RES/61/180">' in ru
+
+
+# --- line breaking ---------------------------------------------------------------------------------
+
+SYMBOL = re.compile(r"^[A-Z]+(/[A-Za-z0-9.]+)+( \(\d{4}\))?$")  # data-format.md's UN document symbol
+
+
+def _sources_symbols() -> list[str]:
+    from generator.loader import read_document
+
+    doc, _ = read_document(FIRST)
+    assert doc is not None
+    symbols = {key for key in doc.sources if SYMBOL.match(key)}
+    symbols |= {s.symbol for s in doc.sources.values() if s.symbol}
+    return sorted(symbols)
+
+
+def _dates(edition: Edition, lang: str) -> list[str]:
+    """Every date the edition shows: the marked-up ones, and those written in the prose with a
+    month's name (Babel's, in the forms the language uses in dates)."""
+    import html as html_lib
+
+    from babel import Locale
+
+    marked = {html_lib.unescape(d) for d in
+              re.findall(r'<(?:time|span) class="date"[^>]*>(.*?)</(?:time|span)>', edition.html)}
+    locale = Locale.parse({"en": "en_001"}.get(lang, lang))
+    months = {name for context in ("format", "stand-alone") for width in ("wide", "abbreviated")
+              for name in locale.months[context][width].values()}
+    month = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    written = re.findall(rf"(?:\d{{1,2}}(?:–\d{{1,2}})?[ \xa0](?:{month})|(?:{month}))"
+                         rf"(?:–(?:{month}))?[ \xa0]\d{{4}}(?:[ \xa0\u202f]гг?\.)?", edition.html_text)
+    return sorted(marked | set(written))
+
+
+def _broken(text: str, phrase: str) -> list[str]:
+    """The occurrences of `phrase` in `text` that a line break cuts (anywhere: at a space, after a
+    slash, with or without WeasyPrint's hyphen)."""
+    parts = []
+    for char in phrase:
+        parts.append(r"[ \xa0\u202f\n]+" if char in " \xa0\u202f" else re.escape(char))
+    pattern = r"(?:\u2010?\n)?".join(parts)
+    return [m[0] for m in re.finditer(pattern, text) if "\n" in m[0]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_symbol_and_no_date_is_split_across_lines_in_the_pdf(first_document: dict[str, Edition],
+                                                                lang: str) -> None:
+    edition = first_document[lang]
+    symbols = _sources_symbols()
+    dates = _dates(edition, lang)
+    assert {"A/RES/61/180", "E/RES/2008/33", "20/3", "23/2"} <= set(symbols)
+    assert {"en": "20 December 2006", "ru": "20 декабря 2006\u202fг."}[lang] in dates
+    assert len(dates) >= 15
+    # Links may break anywhere: each is taken out first, wherever its lines break it.
+    urls = sorted(set(re.findall(r'<a class="url" href="([^"]+)"', edition.html)), key=len, reverse=True)
+    broken = []
+    for number, text in enumerate(edition.pages, start=1):
+        for url in urls:
+            text = re.sub(r"(?:\u2010?\n)?".join(re.escape(c) for c in url), "<url>", text)
+        for phrase in symbols + dates:
+            broken += [f"page {number}: {found!r}" for found in _broken(text, phrase)]
+    assert broken == []
+    # Each was looked for where it is: all of them are on the pages, whole.
+    flat = _flat(edition.pdf_text)
+    for phrase in symbols + dates:
+        assert phrase.replace("\xa0", " ").replace("\u202f", " ") in flat.replace("\u202f", " "), phrase

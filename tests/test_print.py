@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -24,8 +25,13 @@ from .conftest import FIRST, Edition
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "golden" / "sample.yaml"
 PRINT = ROOT / "tests" / "fixtures" / "print"
-BUNDLED = {"Noto-Serif", "Noto-Serif-Bold", "Noto-Serif-Italic", "Noto-Serif-BoldItalic", "Noto-Sans",
-           "Noto-Sans-Bold"}
+LATIN = {"Noto-Serif", "Noto-Serif-Bold", "Noto-Serif-Italic", "Noto-Serif-BoldItalic", "Noto-Sans",
+         "Noto-Sans-Bold"}
+BUNDLED = LATIN | {"Noto-Naskh-Arabic", "Noto-Naskh-Arabic-Bold"}
+# Read from Debian's fonts-noto-cjk, the only faces of it the font configuration lets through.
+CJK = {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"}
+ALLOWED = BUNDLED | CJK
+FONTS_NAMED = "the fonts (Noto Serif, Noto Sans, Noto Naskh Arabic, Noto Serif CJK SC, Noto Sans CJK SC)"
 MM = 72 / 25.4
 
 
@@ -87,7 +93,8 @@ def test_only_the_bundled_fonts_all_embedded_and_subset(first_document: dict[str
             seen[str(font["/BaseFont"])] = "/FontFile2" in descriptor
     assert seen and all(seen.values()), seen  # embedded
     assert all(re.match(r"^/[A-Z]{6}\+", name) for name in seen), seen  # subset: the ABCDEF+ prefix
-    assert {name.split("+", 1)[1] for name in seen} <= BUNDLED
+    # An English or Russian edition needs no Arabic or Chinese font.
+    assert {name.split("+", 1)[1] for name in seen} <= LATIN
 
 
 def test_a_character_the_fonts_lack_is_an_error_at_its_place(tmp_path: Path) -> None:
@@ -96,10 +103,10 @@ def test_a_character_the_fonts_lack_is_an_error_at_its_place(tmp_path: Path) -> 
     assert code == 1
     assert out == ""
     lines = err.splitlines()
-    assert lines[0].startswith(f"{data}:3:13: the bundled fonts (Noto Serif, Noto Sans) have no glyph for "
+    assert lines[0].startswith(f"{data}:3:13: {FONTS_NAMED} have no glyph for "
                                "'თ' (U+10D7 GEORGIAN LETTER TAN), 'ბ' (U+10D1 GEORGIAN LETTER BAN)")
     # In a literal block, the very line and column of the first missing character.
-    assert lines[1].startswith(f"{data}:10:32: the bundled fonts (Noto Serif, Noto Sans) have no glyph for "
+    assert lines[1].startswith(f"{data}:10:32: {FONTS_NAMED} have no glyph for "
                                "'አ' (U+12A0 ETHIOPIC SYLLABLE GLOTTAL A)")
     assert lines[2] == "1 of 1 document(s) failed"
     assert re.fullmatch(r"built 0, skipped 0 \(up to date\), failed 1 in \d+\.\d s", lines[3])
@@ -115,26 +122,68 @@ def test_a_character_only_the_rendering_shows_is_found_at_what_holds_it(tmp_path
     code, _, err = run("build", str(data), "--format", "pdf", "--output", str(tmp_path))
     assert code == 1
     assert err.splitlines()[:-1] == [
-        f"{data}:6:3: the bundled fonts (Noto Serif, Noto Sans) have no glyph for 'ა' (U+10D0 GEORGIAN "
+        f"{data}:6:3: {FONTS_NAMED} have no glyph for 'ა' (U+10D0 GEORGIAN "
         "LETTER AN): the PDF would show an empty box; write the text with other characters",
         "1 of 1 document(s) failed"]
     assert re.fullmatch(r"built 0, skipped 0 \(up to date\), failed 1 in \d+\.\d s", err.splitlines()[-1])
 
 
-def test_the_font_configuration_lists_the_bundled_folder_alone(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_font_configuration_lists_the_bundled_folder_and_the_cjk_faces_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.glyphs import FONTS
     from generator.pdf import fontconfig_file
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("FACTSHEET_CJK_FONTS", raising=False)
     path = fontconfig_file()
     assert path.parent == tmp_path / "factsheet"
     config = ElementTree.parse(path).getroot()
-    assert [d.text for d in config.iter("dir")] == [str(FONTS.resolve())]
+    cjk = "/usr/share/fonts/opentype/noto"
+    assert [d.text for d in config.iter("dir")] == [str(FONTS.resolve()), cjk]
     assert not list(config.iter("include"))  # not even the system's configuration
+    files = [f"{cjk}/{name}" for name in ("NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc",
+                                          "NotoSerifCJK-Bold.ttc", "NotoSerifCJK-Regular.ttc")]
+    accept, reject = config.find("selectfont/acceptfont"), config.find("selectfont/rejectfont")
+    assert accept is not None and reject is not None
+    assert [g.text for g in accept.iter("glob")] == files
+    assert [g.text for g in reject.iter("glob")] == [f"{cjk}/*"]  # the folder's other files
+    # In the collections, the simplified Chinese faces alone (not JP, KR, TC, HK, Mono).
+    assert sorted((p.findtext("patelt[@name='family']/string"), p.findtext("patelt[@name='file']/string"))
+                  for p in accept.iter("pattern")) == sorted(
+        (("Noto Sans CJK SC" if "Sans" in f else "Noto Serif CJK SC"), f) for f in files)
     assert fontconfig_file() == path  # written once
     in_use = ElementTree.parse(os.environ["FONTCONFIG_FILE"]).getroot()  # set when pdf.py loaded
-    assert [d.text for d in in_use.iter("dir")] == [str(FONTS.resolve())]
+    assert [d.text for d in in_use.iter("dir")] == [str(FONTS.resolve()), cjk]
+    # What fontconfig makes of it, as WeasyPrint's FontConfiguration loads it: exactly these faces.
+    monkeypatch.setenv("FONTCONFIG_FILE", str(path))
+    assert sorted(_fontconfig_faces()) == sorted(
+        [(family, style, f"{FONTS.resolve()}/{file}") for family, style, file in [
+            ("Noto Naskh Arabic", "Bold", "NotoNaskhArabic-Bold.ttf"),
+            ("Noto Naskh Arabic", "Regular", "NotoNaskhArabic-Regular.ttf"),
+            ("Noto Sans", "Bold", "NotoSans-Bold.ttf"), ("Noto Sans", "Regular", "NotoSans-Regular.ttf"),
+            ("Noto Serif", "Bold", "NotoSerif-Bold.ttf"),
+            ("Noto Serif", "Bold Italic", "NotoSerif-BoldItalic.ttf"),
+            ("Noto Serif", "Italic", "NotoSerif-Italic.ttf"),
+            ("Noto Serif", "Regular", "NotoSerif-Regular.ttf")]]
+        + [(f"Noto {'Sans' if 'Sans' in f else 'Serif'} CJK SC", "Bold" if "Bold" in f else "Regular", f)
+           for f in files])
+
+
+def _fontconfig_faces() -> list[tuple[str, str, str]]:
+    """(family, style, file) of every face the configuration of FONTCONFIG_FILE gives."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    config = ffi.gc(fontconfig.FcInitLoadConfigAndFonts(), fontconfig.FcConfigDestroy)
+    fonts = fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem)
+    value = ffi.new("FcChar8 **")
+    faces = []
+    for i in range(fonts.nfont):
+        found = []
+        for key in (b"family", b"style", b"file"):
+            assert fontconfig.FcPatternGetString(fonts.fonts[i], key, 0, value) == fontconfig.FcResultMatch
+            found.append(ffi.string(value[0]).decode())
+        faces.append((found[0], found[1], found[2]))
+    return faces
 
 
 def test_no_system_font_stands_in_for_a_missing_glyph() -> None:
@@ -144,14 +193,14 @@ def test_no_system_font_stands_in_for_a_missing_glyph() -> None:
     from generator.render import Page
 
     css = (ROOT / "templates" / "factsheet" / "print.css").read_text("utf-8")
-    css = css[css.index("@font-face"):css.index("@page")]  # the bundled fonts' rules alone
+    css = css[css.index("@font-face"):css.index("{%")]  # the bundled fonts' rules alone
     html = '<html lang="en"><body><p style="font-family: \'Noto Serif\'">Tbilisi თბილისი</p></body></html>'
     printed = write_pdf(lambda keep, breaks, facing: Page(html, css))
     assert any(".notdef glyph" in w and "U+10D7" in w for w in printed.warnings), printed.warnings
     reader = pypdf.PdfReader(io.BytesIO(printed.pdf))
     fonts = {str(f.get_object()["/BaseFont"]).split("+", 1)[1]
              for f in reader.pages[0]["/Resources"]["/Font"].values()}
-    assert fonts <= BUNDLED, fonts
+    assert fonts <= LATIN, fonts
 
 
 # --- paper, bleed, facing pages --------------------------------------------------------------------
@@ -214,8 +263,14 @@ def test_outline_lists_the_headings(first_document: dict[str, Edition], lang: st
     headings = [h.replace("&#39;", "'")
                 for h in re.findall(r'<h2 id="section-\d+-h">(.*?)</h2>', edition.html)]
     outline = edition.pdf.outline
-    assert [item.title for item in outline[1]] == headings
+    titles = [outline[0].title] + [item.title for item in outline[1]]
+    # The headings as written, without the typography's invisible characters: the word joiner of
+    # `2012–2014` is in the text, not in the outline.
+    assert titles[1:] == [h.replace("\u2060", "") for h in headings]
     assert len(headings) >= 6
+    assert [t for t in titles if any(unicodedata.category(c) == "Cf" for c in t)] == []
+    if lang == "ru":
+        assert "Инициативы 2012–2014 годов" in titles
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
