@@ -3,7 +3,7 @@
 #   make test      set up everything and run the linters and the tests
 PY := .venv/bin/python
 
-.PHONY: setup example pages test lint golden benchmark clean
+.PHONY: setup example pages test lint golden benchmark clients clean
 
 setup:
 	@bash scripts/setup.sh
@@ -21,6 +21,11 @@ lint: setup
 
 test: lint
 	$(PY) -m pytest -q
+
+# The outputs as real clients read them (a few minutes; installs what it needs, see the script):
+# the Nu validator, axe-core in Chromium, qpdf, poppler and a PDF/UA checker.
+clients: setup
+	bash tests/clients/run
 
 # Regenerate the golden HTML kept beside the test fixtures (review the diff before committing).
 golden: setup
