@@ -50,6 +50,9 @@ class Rules:
     # Dates written without month names, as the language writes them (`2006年12月20日`): a
     # regular expression, kept on one line in print (`unbreakable`) like dates with month names.
     dates: str = ""
+    # Month names in forms CLDR does not list (the Russian prepositional `в октябре 2012 г.`),
+    # besides its format and stand-alone ones.
+    months: frozenset[str] = frozenset()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -70,10 +73,14 @@ RULES: dict[str, Rules] = {
                 number_signs=frozenset({"№", "§", "No.", "Nos.", "p.", "pp.", "para.", "paras."})),
     "en_US": Rules(dash=EM_DASH),
     "ru": Rules(quotes="«»„“", dash=EM_DASH, short_words=_SLAVIC_SHORT, units=_RU_UNITS,
-                number_signs=frozenset({"№", "§", "п.", "ст.", "с.", "гл.", "т."})),
+                number_signs=frozenset({"№", "§", "п.", "ст.", "с.", "гл.", "т."}),
+                months=_words("январе феврале марте апреле мае июне июле августе сентябре октябре "
+                              "ноябре декабре")),
     "be": Rules(quotes="«»„“", dash=EM_DASH,
                 short_words=_words("у ў і а з в о У Ў І А З В О"),
-                units=_words("г. гг. ст. млн млрд тыс. руб. км кг %")),
+                units=_words("г. гг. ст. млн млрд тыс. руб. км кг %"),
+                months=_words("студзені лютым сакавіку красавіку траўні чэрвені ліпені жніўні верасні "
+                              "кастрычніку лістападзе снежні")),
     "uk": Rules(quotes="«»„“", dash=EM_DASH,
                 short_words=_words("в у з і й а о В У З І Й А О"),
                 units=_words("р. рр. ст. млн млрд тис. грн км кг %")),
@@ -131,8 +138,9 @@ def unbreakable(locale: Locale) -> re.Pattern[str]:
     """What a line must never break nor hyphenate, in text of the language: document symbols
     (`A/RES/61/180` breaks after a slash) and dates (`30 July 2010`, `май–июнь 2010`,
     `20. Dezember 2006`, `July 30, 2010`), found by the language's month names (Babel's)."""
+    rules = rules_for(locale)
     months = {name for context in ("format", "stand-alone") for width in ("wide", "abbreviated")
-              for name in locale.months[context][width].values()}
+              for name in locale.months[context][width].values()} | rules.months
     month = "(?:" + "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True)) + ")"
     space = "[ \u00a0\u202f]"
     day = r"\d{1,2}\.?(?:[–-]\u2060?\d{1,2}\.?)?"  # the range's word joiner: `_dashes`
@@ -141,7 +149,6 @@ def unbreakable(locale: Locale) -> re.Pattern[str]:
         rf"(?<![\w.])(?:{day}{space})?{month}(?:[–-]{month})?{space}\d{{4}}(?!\d)",  # day month year
         rf"(?<![\w.]){month}{space}\d{{1,2}},{space}\d{{4}}(?!\d)",  # month day, year
     ]
-    rules = rules_for(locale)
     if rules.dates:
         alternatives.append(rules.dates)
     return re.compile("|".join(alternatives))

@@ -315,6 +315,24 @@ def test_table_of_contents_on_request_with_page_numbers(tmp_path: Path) -> None:
     assert "Contents" not in [item.title for item in reader.outline[1]]
 
 
+def test_the_contents_heading_says_its_language_where_the_words_fall_back_to_english(tmp_path: Path) -> None:
+    """Finnish has no catalog of the template's words: `Contents` is English, and says so (for
+    hyphenation, and for a screen reader of the tagged PDF)."""
+    from generator.build import prepare
+    from generator.render import PrintSetup, render
+
+    data = tmp_path / "toc.yaml"
+    data.write_text("title: Tietolehti\nlanguages: [fi]\nsections:\n" + "".join(
+        f"  - heading: Luku {n}\n    text: Yksi lause.\n" for n in range(1, 6)), "utf-8")
+    html = render(prepare(data, data.name).editions[0], "print", setup=PrintSetup(toc=True)).html
+    assert '<html lang="fi" dir="ltr">' in html
+    assert '<h2 id="toc-h" lang="en">Contents</h2>' in html
+    code, _, err = run("build", str(data), "--format", "pdf", "--toc", "--output", str(tmp_path / "out"))
+    assert code == 0, err
+    reader = pypdf.PdfReader(tmp_path / "out" / "toc" / "toc.fi.pdf")
+    assert "Contents" in reader.pages[0].extract_text()
+
+
 def test_footnotes_stay_on_their_calls_page_when_a_table_of_contents_moves_the_text(
         tmp_path: Path) -> None:
     """The Russian edition with a table of contents is a layout where WeasyPrint floats notes to

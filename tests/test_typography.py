@@ -8,7 +8,7 @@ from babel import Locale
 
 from generator.markup import parse
 from generator.model import Text
-from generator.typography import RULES, Rules, rules_for, typeset, typeset_text
+from generator.typography import RULES, Rules, rules_for, typeset, typeset_text, unbreakable
 
 NBSP, NNBSP, WJ = "\u00a0", "\u202f", "\u2060"
 
@@ -169,3 +169,24 @@ def test_any_text_typesets_and_keeps_its_symbols(lang: str) -> None:
             assert typeset([after], rules) is not None  # idempotence is not promised; no error is
 
     check()
+
+
+@pytest.mark.parametrize(("lang", "text", "whole"), [
+    ("en_001", "adopted on 30 July 2010 and launched on 31 August 2010, in May–June 2010",
+     ["30 July 2010", "31 August 2010", "May–June 2010"]),
+    ("en_001", "held on 12–\u206016 May 2014 under A/RES/61/180 and S/RES/2331 (2016), resolution 68/192",
+     ["12–\u206016 May 2014", "A/RES/61/180", "S/RES/2331 (2016)"]),
+    ("en_US", "on July 30, 2010, in Dec 2006", ["July 30, 2010", "Dec 2006"]),
+    ("ru", "в октябре 2012\u202fг. и 20 декабря 2006\u202fг., май–июнь 2010, 13–14 мая 2013",
+     ["октябре 2012", "20 декабря 2006", "май–июнь 2010", "13–14 мая 2013"]),
+    ("de", "am 20. Dezember 2006 in Wien", ["20. Dezember 2006"]),
+    ("fr", "le 20 décembre 2006, en mai 2014", ["20 décembre 2006", "mai 2014"]),
+    ("zh_Hans", "大会于2006年12月20日通过，2014年5月12日–16日，2010年5月–6月，2013年起",
+     ["2006年12月20日", "2014年5月12日–16日", "2010年5月–6月", "2013年"]),
+    # Not dates: a month's name inside a word, a number that is not a year.
+    ("en_001", "Mayor 2010, May 20106, 2006-12-20", []),
+])
+def test_symbols_and_dates_kept_whole_in_print(lang: str, text: str, whole: list[str]) -> None:
+    """What render.py wraps in a span printed on one line, unhyphenated: found by the language's
+    month names (Babel's), and for Chinese by its own date forms (a row of RULES)."""
+    assert [m[0] for m in unbreakable(Locale.parse(lang)).finditer(text)] == whole
