@@ -70,6 +70,11 @@ class Status:
     def document(self, doc_id: str) -> DocState | None:
         return next((d for d in self.documents if d.id == doc_id), None)
 
+    @property
+    def versions(self) -> dict[str, str]:
+        """What the pages wait on: an edition reloads when "html" changes, the index on "all"."""
+        return {"html": str(self.html_version), "all": f"{self.html_version}.{self.pdf_version}"}
+
 
 def _echo(line: str, err: bool = False) -> None:
     click.echo(line, err=err)
@@ -90,7 +95,8 @@ class Preview:
         self.output = Path(tempfile.mkdtemp(prefix="factsheet-serve-")) if output is None else Path(output)
         self.pdf = pdf
         self.echo = echo
-        self.status = Status()
+        self._status = Status()
+        self._changed = threading.Condition()  # notified with each new status
         self._inputs: dict[str, tuple[Path, ...]] = {}  # display → the data file and its includes
         self._building = threading.Lock()  # one HTML build at a time
         self._pdf_wanted = threading.Condition()
@@ -100,6 +106,22 @@ class Preview:
         self._proc: subprocess.Popen[str] | None = None
         self._pdf_thread: threading.Thread | None = None
         self.ready = threading.Event()  # set while the files are watched
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    def _publish(self, status: Status) -> None:
+        with self._changed:
+            self._status = status
+            self._changed.notify_all()
+
+    def wait_version(self, key: str, seen: str, timeout: float) -> Status:
+        """The status once its version `key` is no longer `seen`, or after `timeout` seconds: a
+        page's request waits here, so that it learns of a rebuild the moment it is done."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._status.versions[key] != seen or self._stopping, timeout)
+            return self._status
 
     # --- HTML ------------------------------------------------------------------------------------
 
@@ -112,8 +134,8 @@ class Preview:
                 report = build(self.paths, self.output / "html", formats=["html"], force=force, jobs=1)
             except FactsheetError as e:
                 self.echo(f"html: error: {e}", err=True)
-                self.status = replace(self.status, html_version=self.status.html_version + 1,
-                                      error=str(e))
+                self._publish(replace(self.status, html_version=self.status.html_version + 1,
+                                      error=str(e)))
             else:
                 documents = tuple(self._state(path, outcome)
                                   for (path, _), outcome in zip(files, report.outcomes, strict=True))
@@ -123,8 +145,8 @@ class Preview:
                     if outcome.failure:
                         self.echo(f"{outcome.display}: {outcome.failure}", err=True)
                 self.echo(f"html: {report.summary}")
-                self.status = replace(self.status, html_version=self.status.html_version + 1,
-                                      documents=documents, error=None)
+                self._publish(replace(self.status, html_version=self.status.html_version + 1,
+                                      documents=documents, error=None))
         self.want_pdf(force=force)
 
     def _state(self, path: Path, outcome: Outcome) -> DocState:
@@ -168,7 +190,7 @@ class Preview:
                 if self._stopping:
                     return
                 force, self._pdf_due, self._pdf_force = self._pdf_force, False, False
-                self.status = replace(self.status, pdf=replace(self.status.pdf, running=True))
+                self._publish(replace(self.status, pdf=replace(self.status.pdf, running=True)))
                 # A subprocess: WeasyPrint holds no lock of this process, and `close()` can end it
                 # at once (outputs are written atomically). A session of its own: the terminal's
                 # Ctrl-C reaches only the preview, which ends it.
@@ -182,8 +204,8 @@ class Preview:
                 return  # ended by close()
             self.echo(f"pdf: {lines[-1] if lines else 'stopped'}")
             said = lines[:-1] if self._proc.returncode else ()
-            self.status = replace(self.status, pdf_version=self.status.pdf_version + 1,
-                                  pdf=PdfState(running=False, done=True, said=said))
+            self._publish(replace(self.status, pdf_version=self.status.pdf_version + 1,
+                                  pdf=PdfState(running=False, done=True, said=said)))
 
     def wait_pdf(self, timeout: float) -> bool:
         """Wait until no PDF build is due or running (for tests and scripts); False on timeout."""
@@ -237,6 +259,8 @@ class Preview:
         with self._pdf_wanted:
             self._stopping = True
             self._pdf_wanted.notify()
+        with self._changed:
+            self._changed.notify_all()  # the pages' waiting requests are answered
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
             try:

@@ -20,12 +20,13 @@ import os
 import re
 import secrets
 import stat
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from .output import SAFE_NAME
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 VERSION_PATH = "/__version"
-POLL_MS = 250  # how often a page asks whether it is out of date: the reload comes within a second
+WAIT = 20.0  # seconds a page's request for the version waits for a change before it is answered
 
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -107,17 +108,18 @@ _PREVIEW_CSS = """
 
 
 def _script(nonce: str, key: str, seen: str) -> str:
-    # Polls the version; a change (a rebuild finished) reloads the page. A server that is gone
-    # (the preview was stopped) is asked again, more slowly, and the page stays as it is.
+    # Asks for the version, which the server answers when it is no longer `seen` (a rebuild
+    # finished) or after WAIT seconds; a change reloads the page. A server that is gone (the
+    # preview was stopped) is asked again each second, and the page stays as it is.
+    url = json.dumps(f"{VERSION_PATH}?{urlencode({'key': key, 'after': seen})}")
     return (f'<script nonce="{nonce}">(function () {{'
-            f"var seen = {json.dumps(seen)};"
             "function poll() {"
-            f"fetch({json.dumps(VERSION_PATH)}, {{cache: 'no-store'}})"
+            f"fetch({url}, {{cache: 'no-store'}})"
             ".then(function (r) { return r.json(); })"
-            f".then(function (v) {{ if (v[{json.dumps(key)}] !== seen) location.reload();"
-            f" else setTimeout(poll, {POLL_MS}); }})"
+            f".then(function (v) {{ if (v[{json.dumps(key)}] !== {json.dumps(seen)}) location.reload();"
+            " else poll(); })"
             ".catch(function () { setTimeout(poll, 1000); }); }"
-            f"setTimeout(poll, {POLL_MS});"
+            "poll();"
             "})();</script>")
 
 
@@ -137,10 +139,6 @@ def _problems(status: Status, doc: DocState | None) -> str:
             f"<ul>{items}</ul></div>")
 
 
-def _versions(status: Status) -> dict[str, str]:
-    return {"html": str(status.html_version), "all": f"{status.html_version}.{status.pdf_version}"}
-
-
 def edition_page(page: str, status: Status, doc_id: str, nonce: str) -> str:
     """A built edition as served: the problems at the top of the body, the reload script at the end."""
     banner = _problems(status, status.document(doc_id))
@@ -148,7 +146,7 @@ def edition_page(page: str, status: Status, doc_id: str, nonce: str) -> str:
     found = _BODY.search(page)
     at = found.end() if found else 0
     page = page[:at] + extra + page[at:]
-    script = _script(nonce, "html", _versions(status)["html"])
+    script = _script(nonce, "html", status.versions["html"])
     end = page.lower().rfind("</body>")
     return page[:end] + script + page[end:] if end >= 0 else page + script
 
@@ -186,7 +184,7 @@ def index_page(status: Status, output: Path, nonce: str) -> str:
             f"<table><tr><th>document</th><th>state</th><th>editions</th></tr>{''.join(rows)}</table>"
             f'<p id="factsheet-preview-pdf">{pdf_state}</p>'
             + (f'<ul class="problems">{said}</ul>' if said else "")
-            + _script(nonce, "all", _versions(status)["all"]) + "</body></html>\n")
+            + _script(nonce, "all", status.versions["all"]) + "</body></html>\n")
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -199,6 +197,12 @@ class PreviewServer(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A page that reloaded or closed while its request for the version waited: nobody to answer.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -247,7 +251,11 @@ class Handler(BaseHTTPRequestHandler):
         found = route(preview.output, self.path)
         nonce = secrets.token_urlsafe(16)
         if found == "version":
-            self._send(200, json.dumps(_versions(status)).encode(), "application/json", body=body)
+            query = parse_qs(urlsplit(self.path).query)
+            key, seen = query.get("key", [""])[0], query.get("after", [None])[0]
+            if key in status.versions and seen is not None:
+                status = preview.wait_version(key, seen, WAIT)
+            self._send(200, json.dumps(status.versions).encode(), "application/json", body=body)
         elif found == "index":
             self._page(index_page(status, preview.output, nonce), nonce, body)
         elif isinstance(found, Built) and (data := _read(found.path)) is not None:

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,6 +194,58 @@ def test_a_new_data_file_in_a_folder_served_is_added(served: tuple[Preview, int]
     (data / "second.yaml").write_text(NOTE, "utf-8")
     wait_for(lambda: b'href="/html/second/second.ru.html"' in get(port, "/")[2], 3)
     assert get(port, "/html/second/second.en.html")[0] == 200
+
+
+def test_a_page_s_request_for_the_version_is_answered_when_a_rebuild_is_done(served: tuple[Preview, int],
+                                                                            data: Path) -> None:
+    _, port = served
+    now = json.loads(get(port, "/__version")[2])
+    assert now == {"html": "1", "all": "1.0"}
+    started = time.monotonic()
+    assert json.loads(get(port, "/__version?key=html&after=0")[2]) == now  # already changed: at once
+    assert time.monotonic() - started < 1
+    edit = NOTE.replace("first", "next")
+    timer = threading.Timer(0.5, lambda: (data / "note.yaml").write_text(edit, "utf-8"))
+    timer.start()
+    try:
+        answer = json.loads(get(port, "/__version?key=html&after=1")[2])  # waits for the rebuild
+        waited = time.monotonic() - started
+    finally:
+        timer.join()
+    assert answer == {"html": "2", "all": "2.0"}
+    assert 0.5 < waited < 3
+
+
+def test_a_template_change_rebuilds_every_document(tmp_path: Path, data: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # A folder of templates of the test's own (the package's are not to be edited by a test): a
+    # change there must rebuild even what the manifest would call up to date.
+    templates = tmp_path / "templates"
+    (templates / "factsheet").mkdir(parents=True)
+    monkeypatch.setattr("generator.serve.templates_folder", lambda: templates)
+    said: list[str] = []
+    with running([str(data)], 0, tmp_path / "out", pdf=False, echo=lambda line, err=False: said.append(line)):
+        (templates / "factsheet" / "page.html").write_text("changed", "utf-8")
+        wait_for(lambda: len([s for s in said if s.startswith("html: ")]) == 2, 3)
+        (data / "other.txt").write_text("not a data file", "utf-8")  # no rebuild for this
+        time.sleep(0.5)
+    assert [s for s in said if not s.startswith("html: ")] == [
+        f"changed: {os.path.relpath(templates / 'factsheet' / 'page.html')}"]
+    assert re.fullmatch(r"html: built 1, skipped 0 \(up to date\), failed 0 in \d+\.\d s", said[-1])
+
+
+def test_a_data_file_removed_is_said_on_the_pages_until_it_is_back(tmp_path: Path, data: Path) -> None:
+    note = data / "note.yaml"
+    with running([str(note)], 0, tmp_path / "out", pdf=False, echo=lambda *a, **k: None) as (preview, port):
+        note.unlink()
+        wait_for(lambda: preview.status.error is not None, 3)
+        message = f"{note}: no such file or folder".encode()
+        assert message in get(port, "/")[2]
+        assert message in get(port, "/html/note/note.en.html")[2]  # the last good build, with the error
+        note.write_text(NOTE.replace("first", "restored"), "utf-8")
+        wait_for(lambda: preview.status.error is None, 3)
+        assert b"The restored sentence." in get(port, "/html/note/note.en.html")[2]
+        assert b"factsheet-preview-problems" not in get(port, "/html/note/note.en.html")[2]
 
 
 def test_pdfs_are_rebuilt_in_the_background_after_the_html(tmp_path: Path, data: Path) -> None:
