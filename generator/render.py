@@ -138,8 +138,8 @@ _WHOLE = re.compile(r'<(?:time|a class="url"|span class="(?:symbol|date|nowrap)"
 
 
 def _keep_whole(html: str, pattern: re.Pattern[str]) -> str:
-    """Print: the symbols and dates of a text, each in a span kept on one line, unhyphenated.
-    The data writes them in its prose; those of the references are marked up already."""
+    """The symbols and dates of a text, each in a span kept on one line, unhyphenated. The data
+    writes them in its prose; those of the references are marked up already."""
     pieces = _TAG.split(html)
     for k in range(0, len(pieces), 2):  # text between tags; a tag before each but the first
         if k and _WHOLE.match(pieces[k - 1]):
@@ -186,9 +186,11 @@ def _fragment(fragment: Fragment, notes: _Notes, *, inline: bool = False) -> Mar
     upcoming = [f.number for f in notes.queue[: len(fragment.notes)]]
     keep = frozenset(i for i, n in enumerate(upcoming) if n in notes.keep | notes.breaks)
     html = to_html(fragment, notes, inline=inline, keep=keep)
+    # Both renderings: a browser breaks a line where WeasyPrint does (screen.css keeps .nowrap whole).
+    html = _keep_whole(html, unbreakable(notes.fmt.locale))
     if notes.target == "print":
         # The typography joins a call already in Chinese and Japanese: one joiner is enough.
-        html = _keep_whole(html.replace(WJ + WJ, WJ), unbreakable(notes.fmt.locale))
+        html = html.replace(WJ + WJ, WJ)
     for n in upcoming:
         if n in notes.breaks:
             # Kept whole, the paragraph still lost its note to the next page: it starts that page.

@@ -217,6 +217,18 @@ def test_symbols_and_dates_are_never_split_in_html(first_document: dict[str, Edi
     assert html.count('<span class="symbol">') >= 20
     for symbol in SYMBOLS:
         assert symbol in html
+    # So does every date, those the prose writes included (`on 30 July 2010`): none is left
+    # outside such a span.
+    import html as html_lib
+
+    body = html[html.index("<body>"):]
+    assert body.count('<span class="nowrap">') >= 10
+    outside = re.sub(r'<(time|span class="(?:nowrap|date|symbol)")[^>]*>.*?</(?:time|span)>', "", body)
+    outside = html_lib.unescape(re.sub(r"<[^>]+>", "", outside))
+    dates = [d.replace("\xa0", " ") for d in _dates(first_document[lang], lang)]
+    dates = [d for d in dates if " " in d]  # not a year alone
+    assert len(dates) >= 15
+    assert [d for d in dates if d in outside.replace("\xa0", " ")] == []
 
 
 def test_source_footnotes_show_symbol_title_date_and_link(first_document: dict[str, Edition]) -> None:
