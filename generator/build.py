@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import (
     EXIT_FAILED,
@@ -188,6 +188,14 @@ def _stale(doc: Document) -> list[str]:
     return [str(p) for p in stale_problems(doc.path, doc.display, list(doc.languages))]
 
 
+class Progress(Protocol):
+    """Who follows a build: told how many documents it has, then each one's outcome."""
+
+    def start(self, total: int) -> None: ...
+
+    def finished(self, outcome: Outcome) -> None: ...
+
+
 @dataclass(frozen=True)
 class Job:
     """One document to build: what a worker process needs, and nothing it cannot pickle."""
@@ -205,26 +213,70 @@ class Job:
         return str(self.path.resolve())
 
 
-@dataclass
-class Made:
+@dataclass(frozen=True)
+class EditionJob:
+    """The PDF of one edition of a document its Job found valid: a job of its own, so that the
+    editions of a long document are laid out by several workers at once."""
+
     job: Job
-    outcome: Outcome
-    files: list[tuple[Path, bytes]]  # to write, all or nothing
+    lang: str
+    inputs: str  # the digest of the data the document was validated from
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A document validated whole (a Job's result), with its HTML editions made in memory."""
+
+    outcome: Outcome  # its problems, or its languages and warnings
     inputs: tuple[Path, ...]  # the data file and its includes
+    digest: str  # their fingerprint: the manifest's, and an EditionJob's check of its data
+    html: tuple[tuple[str, Path, bytes], ...]  # (language, path, HTML)
+    edition_warnings: tuple[tuple[str, tuple[str, ...]], ...]  # (language, warnings), in order
+    pdfs: tuple[str, ...]  # the languages of the PDFs to make
+    weight: int  # the data's size: the larger document's editions are scheduled first
+
+
+@dataclass(frozen=True)
+class EditionMade:
+    """An EditionJob's result: the PDF, or what keeps it from being made."""
+
+    path: Path
+    pdf: bytes = b""
+    warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    failure: str | None = None
+
+
+@dataclass
+class _Building:
+    """The parent's account of one document while its jobs run: nothing of it is written until
+    every one of them has come back, and then all of it or nothing."""
+
+    job: Job
+    checked: Checked | None = None
+    made: dict[str, EditionMade] = field(default_factory=dict)
+    failure: str | None = None
+    waiting: int = 0
 
 
 def build(paths: Sequence[str | Path], output: Path = Path("output"),
           langs: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
           pdf: PdfOptions = PdfOptions(), *, strict: bool = False, force: bool = False,
-          jobs: int | None = None, executor: Executor | None = None) -> Report:
+          jobs: int | None = None, executor: Executor | None = None,
+          progress: Progress | None = None) -> Report:
     """Build each document's editions into `output`.
 
     `strict`: a document with warnings fails (exit 1) and none of its outputs is written.
     `force`: rebuild documents the manifest says are up to date. `jobs`: worker processes
-    (default: the machine's cores), or any `concurrent.futures.Executor`.
+    (default: the machine's cores), or any `concurrent.futures.Executor` (then `jobs` is only a
+    hint). `progress` is told the number of documents, then each one's outcome as soon as it
+    is known.
+
+    Each document is a job (load, validate, HTML), and each of its PDF editions another, run
+    once the document is found valid.
     """
     from .output import OutputFolder, write_atomic
-    from .plan import MANIFEST, Manifest, run
+    from .plan import MANIFEST, Manifest, Runner
 
     started = time.perf_counter()
     unknown = [f for f in formats if f not in FORMATS]
@@ -234,9 +286,15 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, not {jobs}")
     files = discover(paths)
-    options: dict[str, object] = {"langs": sorted(langs) if langs else None, "formats": sorted(formats),
-                                  "pdf": asdict(pdf), "strict": strict}
     outcomes: dict[str, Outcome] = {}
+
+    def done(key: str, outcome: Outcome) -> None:
+        outcomes[key] = outcome
+        if progress is not None:
+            progress.finished(outcome)
+
+    if progress is not None:
+        progress.start(len(files))
     with OutputFolder(output, [path for path, _ in files]) as folder:
         manifest = Manifest.load(folder.path)
         recorded = manifest.dumps()
@@ -244,19 +302,34 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
         for path, display in files:
             job = Job(path, display, folder.path, tuple(langs) if langs else None, tuple(formats), pdf,
                       strict)
-            if not force and manifest.is_current(job.key, options):
+            if not force and manifest.is_current(job.key, options_of(job)):
                 entry = manifest.documents[job.key]
-                outcomes[job.key] = Outcome(display, skipped=True,
-                                            languages=tuple(entry.get("languages", ())))
+                done(job.key, Outcome(display, skipped=True, languages=tuple(entry.get("languages", ()))))
             else:
                 todo.append(job)
-        for job, made in run(make, todo, jobs or os.cpu_count() or 1, executor):
-            if isinstance(made, Exception):
-                outcomes[job.key] = Outcome(job.display, failure=f"its build failed: "
-                                                                 f"{type(made).__name__}: {made}")
-                manifest.documents.pop(job.key, None)
-            else:
-                outcomes[job.key] = _keep(made, folder, manifest, options)
+        # One document alone is built in this process: a pool's start costs more than it saves.
+        workers = 1 if len(todo) <= 1 and executor is None else jobs or os.cpu_count() or 1
+        runner: Runner[Job | EditionJob, Checked | EditionMade] = Runner(
+            work, workers, executor, initializer=warm_worker)
+        building: dict[str, _Building] = {}
+        for job in todo:
+            building[job.key] = _Building(job)
+            runner.add(job, weight=FIRST)  # before any edition: they make the editions known
+        for task, result in runner:
+            state = building[task.key if isinstance(task, Job) else task.job.key]
+            if isinstance(result, Exception):
+                state.failure = state.failure or f"its build failed: {type(result).__name__}: {result}"
+            elif isinstance(result, Checked):
+                state.checked = result
+                for lang in result.pdfs:
+                    runner.add(EditionJob(state.job, lang, result.digest), weight=result.weight)
+                state.waiting = len(result.pdfs)
+            elif isinstance(task, EditionJob):
+                state.made[task.lang] = result
+            if isinstance(task, EditionJob) or state.checked is None:
+                state.waiting -= 1
+            if state.waiting <= 0:
+                done(state.job.key, _finish(state, folder, manifest))
         if manifest.dumps() != recorded:
             write_atomic(folder.path / MANIFEST, manifest.dumps())
     report = Report([outcomes[str(path.resolve())] for path, _ in files],
@@ -269,75 +342,181 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
     return report
 
 
-def _keep(made: Made, folder: OutputFolder, manifest: Manifest, options: dict[str, object]) -> Outcome:
-    """Write a made document's outputs (all or nothing) and record them in the manifest."""
-    outcome = made.outcome
-    if not outcome.ok or not made.files:
-        manifest.documents.pop(made.job.key, None)
+FIRST = 2**62  # the weight of a document's own job: all of them go before any edition
+
+
+def _finish(state: _Building, folder: OutputFolder, manifest: Manifest) -> Outcome:
+    """A document whose jobs have all come back: its outputs written (all or nothing) and
+    recorded in the manifest, or none of them and its entry dropped."""
+    job, checked = state.job, state.checked
+    if checked is None:  # its own job failed
+        manifest.documents.pop(job.key, None)
+        return Outcome(job.display, failure=state.failure)
+    outcome = replace(checked.outcome, warnings=list(checked.outcome.warnings))
+    problems = set(outcome.problems)
+    for edition in state.made.values():
+        problems.update(edition.problems)
+        outcome.failure = outcome.failure or edition.failure
+    outcome.failure = outcome.failure or state.failure
+    files: list[tuple[Path, bytes]] = []
+    if problems:
+        # As when they are found before anything else: the problems alone are said.
+        outcome.problems = tuple(sorted(problems))
+        outcome.warnings = []
+    else:
+        html = {lang: (path, data) for lang, path, data in checked.html}
+        for lang, warnings in checked.edition_warnings:
+            outcome.warnings.extend(warnings)
+            if lang in html:
+                files.append(html[lang])
+            made = state.made.get(lang)
+            if made is not None:
+                outcome.warnings.extend(f"{made.path.name}: {w}" for w in made.warnings)
+                files.append((made.path, made.pdf))
+    if not outcome.ok or not files:
+        manifest.documents.pop(job.key, None)
         return outcome
     try:
-        folder.write_all(made.files)
+        folder.write_all(files)
     except OutputError as e:
         outcome.failure = str(e)
-        manifest.documents.pop(made.job.key, None)
+        manifest.documents.pop(job.key, None)
         return outcome
-    outcome.written = [path for path, _ in made.files]
-    manifest.record(made.job.key, made.inputs, options, made.files)
-    manifest.documents[made.job.key]["languages"] = list(outcome.languages)
+    outcome.written = [path for path, _ in files]
+    manifest.record(job.key, checked.inputs, checked.digest, files)
+    manifest.documents[job.key]["languages"] = list(outcome.languages)
     return outcome
 
 
-def make(job: Job) -> Made:
-    """Validate and render one document in memory; nothing is written here (a worker's job)."""
-    outcome = Outcome(job.display, strict=job.strict)
+def work(task: Job | EditionJob) -> Checked | EditionMade:
+    """A worker's job: a document validated and its HTML made, or one PDF edition of it."""
+    return check_document(task) if isinstance(task, Job) else print_edition(task)
+
+
+def warm_worker() -> None:
+    """A worker process's set-up, once: WeasyPrint imported and its font configuration made,
+    so that the first PDF of each worker does not pay for them."""
+    from .pdf import _fonts
+
+    _fonts()
+
+
+# The documents a worker validated last, with the digest of their data: the PDF editions of a
+# document reuse its validation in the worker that made it (and in this process, with one
+# worker), instead of loading and localizing it again.
+_PREPARED: dict[str, tuple[str, Prepared]] = {}
+MAX_PREPARED = 8
+
+
+def options_of(job: Job) -> dict[str, object]:
+    """The options an output depends on, as the manifest records them."""
+    return {"langs": sorted(job.langs) if job.langs else None, "formats": sorted(job.formats),
+            "pdf": asdict(job.pdf), "strict": job.strict}
+
+
+def _digest(job: Job, files: Sequence[Path]) -> str:
+    from .plan import fingerprint
+
+    return fingerprint(files, options_of(job))
+
+
+def _prepared(job: Job, expected: str | None = None) -> tuple[Prepared, str]:
+    """The document validated, and the manifest's fingerprint of what it was made from (read
+    right after it: the manifest records what was validated, not what the file became since);
+    with `expected`, a RenderError when the data is no longer what the document's job validated."""
+    cached = _PREPARED.get(job.key)
+    if cached is not None and expected is not None and cached[0] == expected:
+        return cached[1], expected
     try:
         prepared = prepare(job.path, job.display)
-    except DataError as e:
-        outcome.problems = e.problems
-        return Made(job, outcome, [], ())
+        digest = _digest(job, prepared.doc.files)
+    except (DataError, OSError) as e:
+        if expected is None:
+            raise
+        raise RenderError(f"its data changed during the build ({e}); build again") from e
+    if expected is not None and digest != expected:
+        raise RenderError("its data changed during the build; build again")
+    _PREPARED.pop(job.key, None)
+    if len(_PREPARED) >= MAX_PREPARED:
+        del _PREPARED[next(iter(_PREPARED))]
+    _PREPARED[job.key] = (digest, prepared)
+    return prepared, digest
+
+
+def check_document(job: Job) -> Checked:
+    """Validate one document whole and make its HTML editions in memory; nothing is written."""
     from .glyphs import document_problems, printed_text, rendering_problems
     from .render import PrintSetup, render
 
+    outcome = Outcome(job.display, strict=job.strict)
+    try:
+        prepared, digest = _prepared(job)
+    except DataError as e:
+        outcome.problems = e.problems
+        return Checked(outcome, (), "", (), (), (), 0)
     doc = prepared.doc
     outcome.languages = doc.languages
-    options = job.pdf
     editions = [r for r in prepared.editions if not job.langs or r.edition.lang in job.langs]
-    setup = PrintSetup(paper=options.paper, toc=options.toc, handout=options.handout)
+    langs = tuple(r.edition.lang for r in editions)
     if "pdf" in job.formats:
-        problems = document_problems(doc, [r.edition.lang for r in editions])
-        for resolved in editions:
-            page = render(resolved, "print", setup=setup)
-            problems.extend(rendering_problems(doc, resolved.edition.lang,
-                                               printed_text(page.html, page.print_css)))
+        problems = document_problems(doc, langs)
         if problems:
+            # The characters the rendering adds are said with them; otherwise each PDF edition's
+            # job finds those in the rendering it lays out.
+            setup = PrintSetup(paper=job.pdf.paper, toc=job.pdf.toc, handout=job.pdf.handout)
+            for resolved in editions:
+                page = render(resolved, "print", setup=setup)
+                problems.extend(rendering_problems(doc, resolved.edition.lang,
+                                                   printed_text(page.html, page.print_css)))
             outcome.problems = tuple(sorted(set(problems)))
-            return Made(job, outcome, [], doc.files)
+            return Checked(outcome, doc.files, digest, (), (), (), 0)
     outcome.warnings.extend(_stale(doc))
-    files: list[tuple[Path, bytes]] = []
+    html = []
     try:
         for resolved in editions:
-            lang = resolved.edition.lang
-            outcome.warnings.extend(resolved.edition.warnings)
-            stem = job.output / doc.id / f"{doc.id}.{lang}"
             if "html" in job.formats:
-                files.append((stem.with_name(stem.name + ".html"),
-                              render(resolved, "web").html.encode("utf-8")))
-            if "pdf" in job.formats:
-                from .pdf import write_pdf
-
-                def make_page(keep: frozenset[int], breaks: frozenset[int], facing: bool,
-                              resolved: Resolved = resolved) -> Page:
-                    return render(resolved, "print", keep, replace(setup, facing=facing), breaks)
-
-                printed = write_pdf(make_page, _archive(resolved, options))
-                outcome.warnings.extend(f"{stem.name}.pdf: {w}" for w in printed.warnings)
-                files.append((stem.with_name(stem.name + ".pdf"), printed.pdf))
+                path = job.output / doc.id / f"{doc.id}.{resolved.edition.lang}.html"
+                html.append((resolved.edition.lang, path, render(resolved, "web").html.encode("utf-8")))
     except RenderError as e:
         outcome.failure = str(e)
-        return Made(job, outcome, [], doc.files)
-    if outcome.refused:
-        return Made(job, outcome, [], doc.files)  # the previous outputs stay as they were
-    return Made(job, outcome, files, doc.files)
+        return Checked(outcome, doc.files, digest, (), (), (), 0)
+    pdfs = langs if "pdf" in job.formats else ()
+    weight = sum(len(f.read_bytes()) for f in doc.files) if pdfs else 0
+    return Checked(outcome, doc.files, digest, tuple(html),
+                   tuple((r.edition.lang, tuple(r.edition.warnings)) for r in editions), pdfs, weight)
+
+
+def print_edition(task: EditionJob) -> EditionMade:
+    """One PDF edition, in memory: the glyphs its rendering adds checked, then laid out."""
+    from .glyphs import printed_text, rendering_problems
+    from .pdf import write_pdf
+    from .render import PrintSetup, render
+
+    job = task.job
+    try:
+        prepared, _ = _prepared(job, task.inputs)
+    except RenderError as e:
+        return EditionMade(job.output, failure=str(e))
+    doc = prepared.doc
+    [resolved] = [r for r in prepared.editions if r.edition.lang == task.lang]
+    path = job.output / doc.id / f"{doc.id}.{task.lang}.pdf"
+    setup = PrintSetup(paper=job.pdf.paper, toc=job.pdf.toc, handout=job.pdf.handout)
+    # Rendered once: for the glyph check and, as it is, for the first layout.
+    first = render(resolved, "print", setup=setup)
+    problems = rendering_problems(doc, task.lang, printed_text(first.html, first.print_css))
+    if problems:
+        return EditionMade(path, problems=tuple(problems))
+
+    def make_page(keep: frozenset[int], breaks: frozenset[int], facing: bool) -> Page:
+        if not keep and not breaks and facing == setup.facing:
+            return first
+        return render(resolved, "print", keep, replace(setup, facing=facing), breaks)
+
+    try:
+        printed = write_pdf(make_page, _archive(resolved, job.pdf))
+    except RenderError as e:
+        return EditionMade(path, failure=str(e))
+    return EditionMade(path, printed.pdf, tuple(printed.warnings))
 
 
 def _archive(resolved: Resolved, options: PdfOptions) -> Archive:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, PAPERS, PDF_VARIANTS, PdfOptions, Report
+from .build import FORMATS, PAPERS, PDF_VARIANTS, Outcome, PdfOptions, Report
 from .cli_translate import translate
 from .errors import FactsheetError, exit_code
 
@@ -22,21 +22,66 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
+def _say(o: Outcome, verb: str) -> None:
+    """What happened to one document: its problems, warnings and the files it wrote."""
+    for problem in o.problems:
+        click.echo(str(problem), err=True)
+    if o.failure:
+        click.echo(f"{o.display}: {o.failure}", err=True)
+    kind = "error" if o.strict else "warning"
+    for warning in o.warnings:
+        click.echo(f"{o.display}: {kind}: {warning}", err=True)
+    for path in o.written:
+        click.echo(f"wrote {path}")
+    if o.ok and verb == "check":
+        click.echo(f"{o.display}: ok")
+    if o.skipped:
+        click.echo(f"{o.display}: up to date")
+
+
+class _Lines:
+    """A build's progress as plain lines: each document's, as soon as it is finished."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def finished(self, outcome: Outcome) -> None:
+        _say(outcome, "build")
+
+    def close(self) -> None:
+        pass
+
+
+class _Bar(_Lines):
+    """On a terminal: the same lines, above a progress bar of the documents (on stderr)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        # stdout is routed above the bar only when it is the terminal too: `> log` keeps the
+        # lines in the log.
+        self.bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True,
+                            redirect_stdout=sys.stdout.isatty())
+        self.task = self.bar.add_task("documents", total=None)
+
+    def start(self, total: int) -> None:
+        self.bar.update(self.task, total=total)
+        self.bar.start()
+
+    def finished(self, outcome: Outcome) -> None:
+        super().finished(outcome)
+        self.bar.advance(self.task)
+
+    def close(self) -> None:
+        self.bar.stop()
+
+
 def _report(report: Report, verb: str) -> None:
-    for o in report.outcomes:
-        for problem in o.problems:
-            click.echo(str(problem), err=True)
-        if o.failure:
-            click.echo(f"{o.display}: {o.failure}", err=True)
-        kind = "error" if o.strict else "warning"
-        for warning in o.warnings:
-            click.echo(f"{o.display}: {kind}: {warning}", err=True)
-        for path in o.written:
-            click.echo(f"wrote {path}")
-        if o.ok and verb == "check":
-            click.echo(f"{o.display}: ok")
-        if o.skipped:
-            click.echo(f"{o.display}: up to date")
+    if verb != "build":  # a build said each document's lines as it finished
+        for o in report.outcomes:
+            _say(o, verb)
     bad = sum(1 for o in report.outcomes if not o.ok)
     if bad:
         click.echo(f"{bad} of {len(report.outcomes)} document(s) failed", err=True)
@@ -89,8 +134,12 @@ def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Pa
 
         options = PdfOptions(paper=paper and paper.lower(), handout=handout, toc=toc,
                              variant=pdf_variant and pdf_variant.lower())
-        report = build(list(paths), output, _split(lang), _split(formats) or [], options,
-                       strict=strict, force=force, jobs=jobs)
+        progress = _Bar() if sys.stderr.isatty() else _Lines()
+        try:
+            report = build(list(paths), output, _split(lang), _split(formats) or [], options,
+                           strict=strict, force=force, jobs=jobs, progress=progress)
+        finally:
+            progress.close()
         _report(report, "build")
         return report
 

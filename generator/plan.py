@@ -9,16 +9,18 @@ fingerprint is unchanged and whose file is still the one written is skipped.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 from . import __version__
 
@@ -100,11 +102,13 @@ class Manifest:
         except (OSError, KeyError, TypeError):
             return False
 
-    def record(self, key: str, files: Sequence[Path], options: dict[str, object],
+    def record(self, key: str, files: Sequence[Path], inputs: str,
                outputs: Sequence[tuple[Path, bytes]]) -> None:
+        """`inputs`: the fingerprint of `files` and the options, taken when the document was
+        validated (a file edited during the build is then seen as changed by the next one)."""
         self.documents[key] = {
             "files": [str(f) for f in files],
-            "inputs": fingerprint(files, options),
+            "inputs": inputs,
             "outputs": {path.relative_to(self.folder).as_posix(): hashlib.sha256(data).hexdigest()
                         for path, data in outputs},
         }
@@ -113,38 +117,95 @@ class Manifest:
         return (json.dumps(self.documents, sort_keys=True, indent=1) + "\n").encode()
 
 
-def run(fn: Callable[[T], R], jobs: Sequence[T], workers: int,
-        executor: Executor | None = None) -> Iterator[tuple[T, R | Exception]]:
-    """`fn` over `jobs` on `executor`, or on a pool of `workers` processes; pairs of a job and
-    its result, or the exception that ended it (a crashed worker fails its job, not the build).
+class Runner(Generic[T, R]):
+    """`fn` over jobs on an executor: jobs can be added while the results come in (a document's
+    editions once the document is found valid), and the heaviest waiting job goes first, so
+    that a long document does not start last and keep one worker busy alone at the end.
 
-    One job, or one worker, runs in this process: a pool costs a process start and an import
-    of WeasyPrint per worker, which only pays when there is work to share.
+    Without an executor the jobs run on a pool of `workers` processes of our own, each set up
+    once by `initializer`; with one worker they run in this process (a pool costs a process start
+    and an import of WeasyPrint per worker, which only pays when there is work to share). A
+    crashed worker fails its job, not the build.
     """
-    if executor is None and (workers <= 1 or len(jobs) <= 1):
-        for job in jobs:
-            yield job, fn(job)
-        return
-    owned = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
-    orphans: list[T] = []
-    try:
-        futures = {pool.submit(fn, job): job for job in jobs}
-        for future in as_completed(futures):
-            try:
-                yield futures[future], future.result()
-            except BrokenProcessPool:
-                # A killed worker breaks the whole pool: every job it had not finished fails
-                # with it. Each is run again alone, so that only the one that kills fails.
-                orphans.append(futures[future])
-            except Exception as e:
-                yield futures[future], e
-    finally:
-        if owned:
-            pool.shutdown()
-    for job in orphans:
-        with ProcessPoolExecutor(max_workers=1) as alone:
-            try:
-                yield job, alone.submit(fn, job).result()
-            except Exception as e:
-                yield job, e
+
+    def __init__(self, fn: Callable[[T], R], workers: int, executor: Executor | None = None, *,
+                 initializer: Callable[[], None] | None = None) -> None:
+        self.fn = fn
+        self.workers = max(1, workers)
+        self.executor = executor
+        self.initializer = initializer
+        self._pending: list[tuple[int, int, T]] = []  # a heap: heaviest first, then first added
+        self._added = 0
+
+    def add(self, job: T, weight: int = 0) -> None:
+        heapq.heappush(self._pending, (-weight, self._added, job))
+        self._added += 1
+
+    def _pop(self) -> T:
+        return heapq.heappop(self._pending)[2]
+
+    def __iter__(self) -> Iterator[tuple[T, R | Exception]]:
+        """Pairs of a job and its result, or the exception that ended it, as they finish."""
+        if self.executor is None and self.workers <= 1:
+            while self._pending:
+                job = self._pop()
+                try:
+                    result: R | Exception = self.fn(job)
+                except Exception as e:
+                    result = e
+                yield job, result
+            return
+        yield from self._pooled()
+
+    def _pool(self, workers: int) -> Executor:
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=workers, initializer=self.initializer)
+
+    def _pooled(self) -> Iterator[tuple[T, R | Exception]]:
+        from concurrent.futures import FIRST_COMPLETED, Future, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        owned = self.executor is None
+        pool = self.executor or self._pool(self.workers)
+        # Our own pool gets one job more than it has workers, so that a worker never waits for
+        # this process, and the rest stay here, in order of weight. Another executor schedules
+        # for itself: it gets every job at once.
+        limit = self.workers + 1 if owned else None
+        running: dict[Future[R], T] = {}
+        orphans: list[T] = []
+        try:
+            while self._pending or running:
+                while self._pending and (limit is None or len(running) < limit):
+                    job = self._pop()
+                    running[pool.submit(self.fn, job)] = job
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                broken = False
+                for future in done:
+                    job = running.pop(future)
+                    try:
+                        result: R | Exception = future.result()
+                    except BrokenProcessPool:
+                        orphans.append(job)
+                        broken = True
+                        continue
+                    except Exception as e:
+                        result = e
+                    yield job, result
+                if broken and owned:
+                    # A killed worker breaks the whole pool: every job it had not finished fails
+                    # with it. They are run again alone at the end, so that only the one that
+                    # kills fails; the others go on in a new pool.
+                    orphans.extend(running.values())
+                    running.clear()
+                    pool.shutdown(wait=False)
+                    pool = self._pool(self.workers)
+        finally:
+            if owned:
+                pool.shutdown()
+        for job in orphans:
+            with self._pool(1) as alone:
+                try:
+                    yield job, alone.submit(self.fn, job).result()
+                except Exception as e:
+                    yield job, e

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Job, Made, Report, build, make
+from generator.build import Checked, EditionJob, EditionMade, Job, Report, build, work
 from generator.errors import UsageError
 from generator.plan import MANIFEST
 
@@ -122,10 +122,11 @@ def test_two_workers_make_the_same_bytes_as_one(data: Path, tmp_path: Path) -> N
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
-def _dies_on_b(job: Job) -> Made:
+def _dies_on_b(task: Job | EditionJob) -> Checked | EditionMade:
+    job = task if isinstance(task, Job) else task.job
     if job.path.stem == "b":
         os._exit(9)  # a worker killed in the middle of its document
-    return make(job)
+    return work(task)
 
 
 def test_a_killed_worker_fails_its_document_only(data: Path, tmp_path: Path,
@@ -133,7 +134,7 @@ def test_a_killed_worker_fails_its_document_only(data: Path, tmp_path: Path,
     out = tmp_path / "out"
     (out / "b").mkdir(parents=True)
     html(out, "b").write_text("the previous edition", "utf-8")
-    monkeypatch.setattr(build_module, "make", _dies_on_b)
+    monkeypatch.setattr(build_module, "work", _dies_on_b)
     report = build([data], out, formats=["html"], jobs=2)
     assert built(report) == {"a": "built", "b": "failed", "c": "built", "shared": "built"}
     [failed] = [o for o in report.outcomes if not o.ok]

@@ -1,0 +1,193 @@
+"""Builds at scale: the job runner (heaviest first, jobs added while it runs, a killed worker),
+a document's PDF editions as jobs of their own, the progress shown on a terminal, and the Dask
+executor on a LocalCluster."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import Checked, EditionJob, EditionMade, Job, PdfOptions, build, work
+from generator.errors import RenderError
+from generator.plan import MANIFEST, Runner
+
+build_module = importlib.import_module("generator.build")
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "tests" / "fixtures" / "golden" / "sample.yaml"
+
+DOC = """\
+title: {{en: Document {name}, ru: Документ {name}}}
+languages: [en, ru]
+sections:
+  - text: {{en: "Text of {name}[@s]", ru: "Текст {name}[@s]"}}
+sources:
+  s: {{title: {{en: A source, ru: Источник}}}}
+"""
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.yaml").write_text(DOC.format(name=name), "utf-8")
+    return folder
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_in_one_process_the_heaviest_job_goes_first_and_added_jobs_run() -> None:
+    runner: Runner[int, int] = Runner(_square, workers=1)
+    for n, weight in [(1, 1), (2, 5), (3, 3)]:
+        runner.add(n, weight)
+    seen = []
+    for job, result in runner:
+        seen.append((job, result))
+        if job == 2:
+            runner.add(10, 100)  # added while running: it goes before the lighter ones left
+    assert seen == [(2, 4), (10, 100), (3, 9), (1, 1)]
+
+
+def test_a_pool_runs_every_job_added_while_it_runs() -> None:
+    runner: Runner[int, int] = Runner(_square, workers=2)
+    for n in range(4):
+        runner.add(n)
+    results = {}
+    for job, result in runner:
+        results[job] = result
+        if job < 4:
+            runner.add(job + 10)
+    assert results == {n: n * n for n in (0, 1, 2, 3, 10, 11, 12, 13)}
+
+
+def _fails_on_three(n: int) -> int:
+    if n == 3:
+        raise ValueError("three")
+    return n
+
+
+def test_an_exception_is_the_result_of_its_job_only() -> None:
+    for workers in (1, 2):
+        runner: Runner[int, int] = Runner(_fails_on_three, workers=workers)
+        for n in range(5):
+            runner.add(n)
+        results = dict(runner)
+        assert [results[n] for n in (0, 1, 2, 4)] == [0, 1, 2, 4]
+        assert isinstance(results[3], ValueError) and str(results[3]) == "three"
+
+
+def _recording(task: Job | EditionJob) -> Checked | EditionMade:
+    """`work`, noting in the output folder which process did which job."""
+    job = task if isinstance(task, Job) else task.job
+    name = f"{job.path.stem}-{task.lang if isinstance(task, EditionJob) else 'document'}"
+    (job.output / f".{name}.pid").write_text(str(os.getpid()), "utf-8")
+    return work(task)
+
+
+def test_each_pdf_edition_is_a_job_of_its_own(data: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two documents in two languages: two document jobs and four PDF jobs, shared by the two
+    workers, and each document written whole once its four outputs are made."""
+    out = tmp_path / "out"
+    monkeypatch.setattr(build_module, "work", _recording)
+    report = build([data], out, jobs=2)
+    assert report.exit_code == 0
+    assert sorted(p.name for p in out.glob(".*.pid")) == [
+        ".a-document.pid", ".a-en.pid", ".a-ru.pid", ".b-document.pid", ".b-en.pid", ".b-ru.pid"]
+    pids = {p.read_text("utf-8") for p in out.glob(".*.pid")}
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+    for name in ("a", "b"):
+        assert sorted(p.name for p in (out / name).iterdir()) == [
+            f"{name}.en.html", f"{name}.en.pdf", f"{name}.ru.html", f"{name}.ru.pdf"]
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    assert sorted(manifest[str((data / "a.yaml").resolve())]["outputs"]) == [
+        "a/a.en.html", "a/a.en.pdf", "a/a.ru.html", "a/a.ru.pdf"]
+
+
+def _dies_on_b_ru(task: Job | EditionJob) -> Checked | EditionMade:
+    if isinstance(task, EditionJob) and task.job.path.stem == "b" and task.lang == "ru":
+        os._exit(9)  # a worker killed while it lays out one PDF edition
+    return work(task)
+
+
+def test_a_worker_killed_in_a_pdf_edition_fails_that_document_only(data: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    (out / "b").mkdir(parents=True)
+    (out / "b" / "b.en.html").write_text("the previous edition", "utf-8")
+    monkeypatch.setattr(build_module, "work", _dies_on_b_ru)
+    report = build([data], out, jobs=2)
+    [a, b] = report.outcomes
+    assert a.ok and len(a.written) == 4
+    assert b.failure is not None and b.failure.startswith("its build failed: BrokenProcessPool")
+    # Nothing of b was written, not even its English edition, which was made.
+    assert (out / "b" / "b.en.html").read_text("utf-8") == "the previous edition"
+    assert sorted(p.name for p in (out / "b").iterdir()) == ["b.en.html"]
+    assert str((data / "b.yaml").resolve()) not in json.loads((out / MANIFEST).read_text("utf-8"))
+
+
+def test_an_edition_job_refuses_data_that_changed_since_its_document_was_validated(data: Path,
+                                                                                   tmp_path: Path) -> None:
+    job = Job(data / "a.yaml", "a.yaml", tmp_path, None, ("pdf",), PdfOptions(), False)
+    checked = work(job)
+    assert isinstance(checked, Checked) and checked.pdfs == ("en", "ru")
+    (data / "a.yaml").write_text(DOC.format(name="changed"), "utf-8")
+    build_module._PREPARED.clear()  # as in another worker than the document's
+    made = work(EditionJob(job, "en", checked.digest))
+    assert isinstance(made, EditionMade)
+    assert made.failure == "its data changed during the build; build again"
+    assert made.pdf == b""
+    with pytest.raises(RenderError):
+        build_module._prepared(job, "not the digest")
+
+
+def _in_a_terminal(args: list[str]) -> tuple[int, str]:
+    """Run `factsheet args` with stdout and stderr on a pseudo-terminal: its exit status and
+    everything it drew."""
+    main, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "generator", *args], stdout=secondary,
+                               stderr=secondary, cwd=ROOT)
+    os.close(secondary)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal is closed when the process ends
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(main)
+    return process.wait(timeout=120), drawn.decode("utf-8", "replace")
+
+
+def test_a_terminal_gets_a_progress_bar_and_the_same_lines(tmp_path: Path) -> None:
+    code, drawn = _in_a_terminal(["build", str(SAMPLE), str(ROOT / "data"), "--format", "html",
+                                  "--output", str(tmp_path), "--jobs", "2"])
+    assert code == 0, drawn
+    assert "building" in drawn and "2/2" in drawn  # the bar, at its end
+    assert "━" in drawn
+    assert f"wrote {tmp_path}/sample/sample.en.html" in drawn
+    # The summary comes last, after the bar is gone.
+    assert re.search(r"built 2, skipped 0 \(up to date\), failed 0 in \d+\.\d s\r?\n$", drawn), drawn[-300:]
+
+
+def test_a_pipe_gets_plain_lines_only(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "generator", "build", str(SAMPLE), str(ROOT / "data"),
+                             "--format", "html", "--output", str(tmp_path), "--jobs", "2"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    assert sorted(result.stdout.splitlines()) == sorted(
+        f"wrote {tmp_path}/{stem}/{stem}.{lang}.html"
+        for stem in ("sample", "belarus-anti-trafficking") for lang in ("en", "ru"))
