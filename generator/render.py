@@ -97,17 +97,18 @@ class _Notes:
                 f'aria-label="{label}"><sup>{n}</sup></a>')
 
     def citation(self, keys: tuple[str, ...]) -> str:
-        return "; ".join(_reference_html(self.resolved.references[k], self.fmt, self.annexes)
-                         for k in keys)
+        return self.fmt.typography.semicolon.join(
+            _reference_html(self.resolved.references[k], self.fmt, self.annexes) for k in keys)
 
 
 def _reference_html(ref: Reference, fmt: Formatter, annexes: dict[str, str]) -> str:
+    signs = fmt.typography  # the language's commas and stops: `،` in Arabic, `，` and `。` in Chinese
     if isinstance(ref, GroupRef):
         members = fmt.list_of(ref.members)
         name = escape(fmt.typeset(ref.name))
         if ref.key in annexes:
             name = Markup(f'<a class="annex-link" href="#{annexes[ref.key]}">{name}</a>')
-        return f"{name}: {escape(members)}"
+        return f"{name}{signs.colon}{escape(members)}"
     parts = []
     if ref.symbol:
         parts.append(f'<span class="symbol">{_ltr(escape(ref.symbol), fmt)}</span>')
@@ -116,12 +117,12 @@ def _reference_html(ref: Reference, fmt: Formatter, annexes: dict[str, str]) -> 
         parts.append(str(escape(fmt.typeset(ref.publisher))))
     if ref.date:
         parts.append(_time(ref.date))
-    text = ", ".join(parts)
+    text = signs.comma.join(parts)
     if ref.url:
         # `20 декабря 2006 г.` already ends the sentence: no second full stop.
         last = ref.date.text if ref.date else ref.publisher or ref.title
-        stop = "" if last.endswith(".") else "."
-        text += f'{stop} <a class="url" href="{escape(ref.url)}">{_ltr(escape(ref.url), fmt)}</a>'
+        stop = " " if last.endswith(signs.stop.strip()) else signs.stop
+        text += f'{stop}<a class="url" href="{escape(ref.url)}">{_ltr(escape(ref.url), fmt)}</a>'
     return text
 
 

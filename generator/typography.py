@@ -53,6 +53,12 @@ class Rules:
     # Month names in forms CLDR does not list (the Russian prepositional `в октябре 2012 г.`),
     # besides its format and stand-alone ones.
     months: frozenset[str] = frozenset()
+    # The punctuation between the parts of a footnote's reference (symbol, title, date; a
+    # group's name and its members; two references), and before its link.
+    comma: str = ", "
+    semicolon: str = "; "
+    colon: str = ": "
+    stop: str = ". "
 
 
 def _words(text: str) -> frozenset[str]:
@@ -63,6 +69,10 @@ def _words(text: str) -> frozenset[str]:
 # these characters, digits included.
 _CJK_DATE = (r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?"
              r"(?:[–-](?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?<![–-]))?(?<=[年月日])")
+
+# Chinese, and with their own quotes Japanese: full-width signs carry their own space.
+_CJK = Rules(quotes="“”‘’", number_signs=frozenset({"№", "§"}), join_calls=True, dates=_CJK_DATE,
+             comma="，", semicolon="；", colon="：", stop="。")
 
 _SLAVIC_SHORT = _words("в к с о у и а я В К С О У И А Я")
 _RU_UNITS = _words("г. гг. в. вв. млн млрд тыс. трлн руб. долл. чел. км м кг т л %")
@@ -88,7 +98,8 @@ RULES: dict[str, Rules] = {
     "pl": Rules(quotes="„”«»", short_words=_words("a i o u w z A I O U W Z")),
     "cs": Rules(quotes="„“‚‘", short_words=_words("a i k o s u v z A I K O S U V Z")),
     "sk": Rules(quotes="„“‚‘", short_words=_words("a i k o s u v z A I K O S U V Z")),
-    "fr": Rules(quotes="«»“”", quote_padding=NNBSP, space_before=";:!?",
+    "fr": Rules(quotes="«»“”", quote_padding=NNBSP, space_before=";:!?", semicolon=f"{NNBSP}; ",
+                colon=f"{NBSP}: ",
                 units=frozenset({"%", "km", "kg", "€", "$"}),
                 number_signs=frozenset({"№", "§", "n°", "nos", "p."})),
     "fr_CH": Rules(quotes="«»‹›"),
@@ -103,11 +114,11 @@ RULES: dict[str, Rules] = {
     "fi": Rules(quotes="””’’"),
     "da": Rules(quotes="„“‚‘"),
     "nb": Rules(quotes="«»‘’"),
-    "ar": Rules(quotes="«»“”"),
+    "ar": Rules(quotes="«»“”", comma="، ", semicolon="؛ "),
     "he": Rules(quotes="”״’׳"),
-    "zh": Rules(quotes="“”‘’", number_signs=frozenset({"№", "§"}), join_calls=True, dates=_CJK_DATE),
-    "zh_Hant": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"}), join_calls=True, dates=_CJK_DATE),
-    "ja": Rules(quotes="「」『』", number_signs=frozenset({"№", "§"}), join_calls=True, dates=_CJK_DATE),
+    "zh": _CJK,
+    "zh_Hant": replace(_CJK, quotes="「」『』"),
+    "ja": replace(_CJK, quotes="「」『』", comma="、"),
 }
 
 

@@ -84,6 +84,9 @@ def test_arabic_text_is_in_the_pdf_in_noto_naskh_arabic(arabic: Printed) -> None
     assert "اعتمدت الجمعية العامة القرار A/RES/61/180 بشأن تحسين تنسيق الجهود المبذولة" in first
     assert "مبادرة بيلاروس" in first  # a footnote
     assert "https://undocs.org/ar/A/RES/61/180" in first
+    # A reference's parts apart with the Arabic comma, its symbol and link isolated left-to-right.
+    assert ('<span class="symbol">\u2066A/RES/61/180\u2069</span>، <cite>تحسين تنسيق الجهود المبذولة '
+            "لمكافحة الاتجار بالأشخاص</cite>، ") in _print_html(ARABIC)
     fonts = _fonts(arabic.reader)
     assert all(fonts.values()), fonts
     assert NASKH <= set(fonts) <= ALLOWED
@@ -158,7 +161,10 @@ def test_chinese_text_is_in_the_pdf_in_noto_cjk_sc(chinese: Printed) -> None:
     text = chinese.pages[0]
     for phrase in ["白俄罗斯在全球打击人口贩运中的作用", "白俄罗斯共和国外交部", "2006年12月20日",
                    "大会通过了第A/RES/61/180号决议，改进协调努力，打击贩运人口行为", "白俄罗斯的倡议。",
-                   "通过《联合国打击贩运人口全球行动计划》。", "日期", "事件", "第 1 页，共 1 页"]:
+                   "通过《联合国打击贩运人口全球行动计划》。", "日期", "事件", "第 1 页，共 1 页",
+                   # A reference, with the full-width comma and full stop of Chinese.
+                   "3.\xa0A/RES/61/180，改进协调努力，打击贩运人口行为，2006年12月20日。"
+                   "https://undocs.org/zh/A/RES/61/180"]:
         assert phrase in text.replace("\n", ""), phrase
     fonts = _fonts(chinese.reader)
     assert all(fonts.values()), fonts
