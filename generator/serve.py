@@ -31,7 +31,7 @@ import watchfiles
 from .build import Outcome, build, discover
 from .errors import FactsheetError, Problem, UsageError
 from .loader import read_document
-from .output import templates_folder
+from .output import check_output_folder, templates_folder
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,11 @@ class Preview:
     def __init__(self, paths: Sequence[str], output: Path | None = None, *, pdf: bool = True,
                  echo: Callable[..., None] = _echo) -> None:
         self.paths = [str(p) for p in paths] or ["data"]
-        discover(self.paths)  # no data file is wrong usage, said before anything is made
+        files = discover(self.paths)  # no data file is wrong usage, said before anything is made
+        if output is not None:
+            # The builds' own check sees only <output>/html and <output>/pdf: the folder given
+            # must pass it too (never a data folder, a parent of one, or a repository).
+            check_output_folder(Path(output), [path for path, _ in files])
         self.owned = output is None
         self.output = Path(tempfile.mkdtemp(prefix="factsheet-serve-")) if output is None else Path(output)
         self.pdf = pdf
@@ -320,8 +324,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def serve(paths: Sequence[str], port: int, output: Path | None) -> None:
-    """The command: serve until Ctrl-C (or SIGTERM, which cleans up the same way)."""
-    signal.signal(signal.SIGTERM, _interrupt)
+    """The command: serve until Ctrl-C (or SIGTERM or SIGHUP, which clean up the same way)."""
+    for stop in (signal.SIGTERM, signal.SIGHUP):  # a terminal closed or a kill: clean up as on Ctrl-C
+        signal.signal(stop, _interrupt)
     try:  # around the whole: a Ctrl-C during the first build, or just after it, stops cleanly too
         with running(paths, port, output) as (preview, bound):
             where = f"{preview.output} (removed on exit)" if preview.owned else str(preview.output)

@@ -471,3 +471,12 @@ def test_a_port_in_use_is_wrong_usage(data: Path, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == (f"error: cannot serve on 127.0.0.1:{port}: Address already in use; "
                              "choose another --port\n")
+
+
+def test_an_output_folder_that_holds_the_data_is_wrong_usage(data: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "generator", "serve", str(data), "--output", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stderr) == (
+        2, f"error: the output folder {tmp_path} holds the data folder {data}; "
+           "choose a folder of its own (such as output/)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # nothing written
