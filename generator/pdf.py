@@ -116,7 +116,12 @@ class Archive:
 
 
 class _Fetcher(URLFetcher):  # type: ignore[misc]
-    """Serves only the bundled fonts: a document never makes WeasyPrint read a file or the net."""
+    """Serves only the bundled fonts: a document never makes WeasyPrint read a file or the net.
+
+    The bundled fonts (Noto Naskh Arabic among them) are fetched through print.css's @font-face;
+    the Noto CJK faces are never fetched: WeasyPrint finds them through fontconfig alone
+    (fontconfig_file), by the family names the stylesheet gives.
+    """
 
     def __init__(self) -> None:
         super().__init__(allow_redirects=False, fail_on_errors=True)

@@ -153,6 +153,23 @@ def test_arabic_outline_titles_carry_no_invisible_character(arabic: Printed) -> 
     assert [t for t in titles if any(unicodedata.category(c) == "Cf" for c in t)] == []
 
 
+
+def test_the_pdf_title_carries_no_invisible_character(tmp_path: Path) -> None:
+    from generator.build import prepare
+    from generator.render import render
+
+    data = tmp_path / "title.yaml"
+    data.write_text("title: القرار A/RES/61/180\nlanguages: [ar]\nsections:\n  - text: نص.\n", "utf-8")
+    edition = prepare(data, data.name).editions[0]
+    # The web page isolates the symbol in its title, as in its text; the PDF's metadata does not.
+    assert "<title>القرار \u2066A/RES/61/180\u2069</title>" in render(edition, "web").html
+    assert "<title>القرار A/RES/61/180</title>" in render(edition, "print").html
+    code, _, err = run("build", str(data), "--format", "pdf", "--output", str(tmp_path / "out"))
+    assert code == 0, err
+    reader = pypdf.PdfReader(tmp_path / "out" / "title" / "title.ar.pdf")
+    assert reader.metadata is not None and reader.metadata.title == "القرار A/RES/61/180"
+
+
 # --- Chinese -------------------------------------------------------------------------------------
 
 
