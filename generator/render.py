@@ -317,6 +317,8 @@ def render(resolved: Resolved, target: Target, keep: frozenset[int] = frozenset(
         "notes": notes.rendered,
         "screen_css": Markup(env.get_template(f"{template}/screen.css").render()),
         "number": fmt.number,
+        # A heading or the title, escaped, its symbols and dates kept on one line as in the text.
+        "whole": lambda text: Markup(_keep_whole(str(escape(text)), unbreakable(fmt.locale))),
     }
     html = env.get_template(f"{template}/page.html").render(context)
     print_css = env.get_template(f"{template}/print.css").render(
