@@ -9,6 +9,7 @@ the other documents of the build.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -388,9 +389,15 @@ def _finish(state: _Building, folder: OutputFolder, manifest: Manifest) -> Outco
     return outcome
 
 
+# One job at a time in a process: a Dask worker may run several in threads, and a PDF's warnings
+# are caught from WeasyPrint's logger, which every thread shares.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def work(task: Job | EditionJob) -> Checked | EditionMade:
     """A worker's job: a document validated and its HTML made, or one PDF edition of it."""
-    return check_document(task) if isinstance(task, Job) else print_edition(task)
+    with _ONE_AT_A_TIME:
+        return check_document(task) if isinstance(task, Job) else print_edition(task)
 
 
 def warm_worker() -> None:

@@ -124,22 +124,27 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Documents built at once, each in a process of its own (default: the cores).")
 @click.option("--force", is_flag=True, help="Rebuild documents that are up to date.")
+@click.option("--executor", metavar="SPEC",
+              help="Where the jobs run: processes (default: --jobs processes of this machine) or "
+                   "dask://HOST:PORT (a Dask scheduler; needs factsheet[dask]).")
 def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Path, paper: str | None,
               handout: bool, toc: bool, pdf_variant: str | None, strict: bool, jobs: int | None,
-              force: bool) -> None:
+              force: bool, executor: str | None) -> None:
     """Build each data file (a folder: every *.yaml in it; default data/) into OUTPUT/<id>/."""
 
     def action() -> Report:
         from .build import build
+        from .plan import executor_for
 
         options = PdfOptions(paper=paper and paper.lower(), handout=handout, toc=toc,
                              variant=pdf_variant and pdf_variant.lower())
-        progress = _Bar() if sys.stderr.isatty() else _Lines()
-        try:
-            report = build(list(paths), output, _split(lang), _split(formats) or [], options,
-                           strict=strict, force=force, jobs=jobs, progress=progress)
-        finally:
-            progress.close()
+        with executor_for(executor) as pool:
+            progress = _Bar() if sys.stderr.isatty() else _Lines()
+            try:
+                report = build(list(paths), output, _split(lang), _split(formats) or [], options,
+                               strict=strict, force=force, jobs=jobs, executor=pool, progress=progress)
+            finally:
+                progress.close()
         _report(report, "build")
         return report
 

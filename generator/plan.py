@@ -12,6 +12,7 @@ import hashlib
 import heapq
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor
 
 from . import __version__
+from .errors import UsageError
 
 MANIFEST = ".factsheet-manifest.json"
 
@@ -209,3 +211,37 @@ class Runner(Generic[T, R]):
                     yield job, alone.submit(self.fn, job).result()
                 except Exception as e:
                     yield job, e
+
+
+EXECUTORS = "processes (the default) or dask://HOST:PORT"
+
+
+@contextmanager
+def executor_for(spec: str | None, timeout: float = 10) -> Iterator[Executor | None]:
+    """The executor the command line names: None for our own pool of processes, or the
+    `concurrent.futures` face of a Dask distributed client (`dask://HOST:PORT`, the scheduler's
+    address), closed on leaving.
+
+    A Dask worker needs factsheet installed and the data files at the same paths (a shared
+    folder); the outputs come back to this process, which writes them.
+    """
+    if spec is None or spec == "processes":
+        yield None
+        return
+    if not spec.startswith("dask://") or len(spec) == len("dask://"):
+        raise UsageError(f"unknown executor {spec!r}; expected {EXECUTORS}")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--executor dask://... needs the dask extra: "
+                         "pip install 'factsheet[dask]'") from None
+    address = "tcp://" + spec[len("dask://"):]
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as e:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {e}") from None
+    try:
+        # pure=False: two jobs are never taken for one because they look alike.
+        yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]
+    finally:
+        client.close()  # type: ignore[no-untyped-call]

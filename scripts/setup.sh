@@ -32,6 +32,6 @@ fi
 stamp=.venv/.factsheet-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing factsheet and its test tools into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,dask]'
   touch "$stamp"
 fi

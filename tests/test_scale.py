@@ -11,12 +11,13 @@ import pty
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generator.build import Checked, EditionJob, EditionMade, Job, PdfOptions, build, work
-from generator.errors import RenderError
+from generator.errors import RenderError, UsageError
 from generator.plan import MANIFEST, Runner
 
 build_module = importlib.import_module("generator.build")
@@ -191,3 +192,69 @@ def test_a_pipe_gets_plain_lines_only(tmp_path: Path) -> None:
     assert sorted(result.stdout.splitlines()) == sorted(
         f"wrote {tmp_path}/{stem}/{stem}.{lang}.html"
         for stem in ("sample", "belarus-anti-trafficking") for lang in ("en", "ru"))
+
+
+# --- Dask --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A Dask LocalCluster of two single-threaded worker processes: its scheduler's address."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      host="127.0.0.1") as cluster:
+        yield cluster.scheduler_address
+
+
+def test_a_dask_cluster_builds_what_the_processes_build(scheduler: str, data: Path, tmp_path: Path) -> None:
+    """Through the command line, on the cluster: the same bytes as our own processes, the same
+    manifest entries, and the second run skips everything."""
+    spec = "dask://" + scheduler.removeprefix("tcp://")
+    on_dask = tmp_path / "dask"
+    result = subprocess.run([sys.executable, "-m", "generator", "build", str(data), "--output", str(on_dask),
+                             "--executor", spec], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 8
+    assert re.fullmatch(r"built 2, skipped 0 \(up to date\), failed 0 in \d+\.\d s\n", result.stderr)
+    local = tmp_path / "local"
+    assert build([data], local, jobs=2).exit_code == 0
+    names = sorted(p.relative_to(local) for p in local.rglob("*.*") if not p.name.startswith("."))
+    assert len(names) == 8
+    for name in names:
+        assert (on_dask / name).read_bytes() == (local / name).read_bytes(), name
+    manifest = json.loads((on_dask / MANIFEST).read_text("utf-8"))
+    assert manifest == json.loads((local / MANIFEST).read_text("utf-8"))
+    again = subprocess.run([sys.executable, "-m", "generator", "build", str(data), "--output", str(on_dask),
+                            "--executor", spec], capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 0 and again.stderr.startswith("built 0, skipped 2 (up to date)"), again.stderr
+
+
+def test_an_unreachable_scheduler_is_wrong_usage(data: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.plan import executor_for
+
+    with pytest.raises(UsageError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"), \
+            executor_for("dask://127.0.0.1:9", timeout=2):
+        pass
+    result = CliRunner().invoke(main, ["build", str(data), "--output", str(tmp_path), "--executor", "ray://x"])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: unknown executor 'ray://x'; expected processes (the default) or "
+                             "dask://HOST:PORT\n")
+    assert not tmp_path.joinpath("a").exists()
+
+
+def test_without_the_dask_extra_the_executor_is_wrong_usage(data: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    result = CliRunner().invoke(main, ["build", str(data), "--output", str(tmp_path),
+                                       "--executor", "dask://127.0.0.1:8786"])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: --executor dask://... needs the dask extra: "
+                             "pip install 'factsheet[dask]'\n")
