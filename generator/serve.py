@@ -115,9 +115,11 @@ class Preview:
     def status(self) -> Status:
         return self._status
 
-    def _publish(self, status: Status) -> None:
+    def _update(self, change: Callable[[Status], Status]) -> None:
+        """A new status made from the current one under the lock: the HTML and the PDF threads
+        both change it, and neither may lose the other's change."""
         with self._changed:
-            self._status = status
+            self._status = change(self._status)
             self._changed.notify_all()
 
     def wait_version(self, key: str, seen: str, timeout: float) -> Status:
@@ -138,8 +140,8 @@ class Preview:
                 report = build(self.paths, self.output / "html", formats=["html"], force=force, jobs=1)
             except FactsheetError as e:
                 self.echo(f"html: error: {e}", err=True)
-                self._publish(replace(self.status, html_version=self.status.html_version + 1,
-                                      error=str(e)))
+                error = str(e)
+                self._update(lambda s: replace(s, html_version=s.html_version + 1, error=error))
             else:
                 documents = tuple(self._state(path, outcome)
                                   for (path, _), outcome in zip(files, report.outcomes, strict=True))
@@ -149,8 +151,8 @@ class Preview:
                     if outcome.failure:
                         self.echo(f"{outcome.display}: {outcome.failure}", err=True)
                 self.echo(f"html: {report.summary}")
-                self._publish(replace(self.status, html_version=self.status.html_version + 1,
-                                      documents=documents, error=None))
+                self._update(lambda s: replace(s, html_version=s.html_version + 1, documents=documents,
+                                               error=None))
         self.want_pdf(force=force)
 
     def _state(self, path: Path, outcome: Outcome) -> DocState:
@@ -182,9 +184,10 @@ class Preview:
             self._pdf_due = True
             self._pdf_force = self._pdf_force or force
             self._pdf_wanted.notify()
-        if self._pdf_thread is None:
-            self._pdf_thread = threading.Thread(target=self._pdf_loop, name="factsheet-pdf", daemon=True)
-            self._pdf_thread.start()
+            if self._pdf_thread is None:
+                self._pdf_thread = threading.Thread(target=self._pdf_loop, name="factsheet-pdf",
+                                                    daemon=True)
+                self._pdf_thread.start()
 
     def _pdf_loop(self) -> None:
         while True:
@@ -194,7 +197,7 @@ class Preview:
                 if self._stopping:
                     return
                 force, self._pdf_due, self._pdf_force = self._pdf_force, False, False
-                self._publish(replace(self.status, pdf=replace(self.status.pdf, running=True)))
+                self._update(lambda s: replace(s, pdf=replace(s.pdf, running=True)))
                 # A subprocess: WeasyPrint holds no lock of this process, and `close()` can end it
                 # at once (outputs are written atomically). A session of its own: the terminal's
                 # Ctrl-C reaches only the preview, which ends it.
@@ -207,9 +210,8 @@ class Preview:
             if self._proc.returncode < 0:
                 return  # ended by close()
             self.echo(f"pdf: {lines[-1] if lines else 'stopped'}")
-            said = lines[:-1] if self._proc.returncode else ()
-            self._publish(replace(self.status, pdf_version=self.status.pdf_version + 1,
-                                  pdf=PdfState(running=False, done=True, said=said)))
+            done = PdfState(running=False, done=True, said=lines[:-1] if self._proc.returncode else ())
+            self._update(partial(_pdf_done, done))
 
     def wait_pdf(self, timeout: float) -> bool:
         """Wait until no PDF build is due or running (for tests and scripts); False on timeout."""
@@ -275,6 +277,10 @@ class Preview:
             self._pdf_thread.join(5)
         if self.owned:
             shutil.rmtree(self.output, ignore_errors=True)
+
+
+def _pdf_done(pdf: PdfState, status: Status) -> Status:
+    return replace(status, pdf_version=status.pdf_version + 1, pdf=pdf)
 
 
 def _relevant(watched: tuple[frozenset[Path], frozenset[Path], frozenset[Path]], _: watchfiles.Change,

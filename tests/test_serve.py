@@ -271,6 +271,22 @@ def test_pdfs_are_rebuilt_in_the_background_after_the_html(tmp_path: Path, data:
     assert said.index(html_lines[1]) < said.index(pdf_lines[1])  # the HTML first
 
 
+def test_a_problem_only_the_pdf_build_finds_is_on_the_index(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    georgian = data / "georgian.yaml"
+    georgian.write_bytes((Path(__file__).parent / "fixtures" / "print" / "georgian.yaml").read_bytes())
+    with running([str(georgian)], 0, tmp_path / "out", echo=lambda *a, **k: None) as (preview, port):
+        assert preview.wait_pdf(60)
+        assert preview.status.documents[0].ok  # the HTML shows every character
+        assert b"factsheet-preview-problems" not in get(port, "/html/georgian/georgian.en.html")[2]
+        index = get(port, "/")[2].decode()
+        assert '<p id="factsheet-preview-pdf">PDFs: failed</p>' in index
+        assert re.search(rf"<li>{re.escape(str(georgian))}:3:13: the fonts \([^<]*\) have no glyph for "
+                         r"&#x27;თ&#x27; \(U\+10D7 GEORGIAN LETTER TAN\)", index)
+        assert "/pdf/georgian/" not in index  # no PDF was written
+
+
 # --- safety ----------------------------------------------------------------------------------------
 
 
