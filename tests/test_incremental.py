@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from generator import plan
 from generator.build import Checked, EditionJob, EditionMade, Job, Report, build, work
 from generator.errors import UsageError
 from generator.plan import MANIFEST
@@ -148,3 +151,62 @@ def test_jobs_must_be_positive(data: Path, tmp_path: Path) -> None:
         build([data], tmp_path / "out", jobs=0)
 
 
+
+
+def test_a_file_touched_but_unchanged_is_not_rebuilt(data: Path, tmp_path: Path) -> None:
+    """The fingerprint is of the bytes, not of the times: a checkout or a save without a change
+    rebuilds nothing."""
+    out = tmp_path / "out"
+    build([data], out, formats=["html"], jobs=1)
+    for path in data.iterdir():
+        os.utime(path, (1, 1))
+    (data / "notes.txt").write_text("not a data file", "utf-8")
+    assert set(built(build([data], out, formats=["html"], jobs=1)).values()) == {"skipped"}
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the package's resources that `package_fingerprint` reads instead of the real
+    ones (which other builds share): templates, catalogs, fonts, tables and code."""
+    from importlib import resources
+
+    copy = tmp_path / "package"
+    shutil.copytree(Path(str(resources.files("generator"))), copy / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(Path(str(resources.files("generator.templates"))), copy / "templates")
+    roots = {"generator": copy / "generator", "generator.templates": copy / "templates"}
+    monkeypatch.setattr(plan.resources, "files", lambda name: roots[name])
+    plan.package_fingerprint.cache_clear()
+    yield copy
+    plan.package_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("change", ["template", "catalog", "font", "table", "code", "version", "nothing"])
+def test_what_of_the_package_changes_the_fingerprint(package: Path, change: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    before = plan.package_fingerprint()
+    plan.package_fingerprint.cache_clear()
+    edited = {"template": package / "templates" / "factsheet" / "print.css",
+              "catalog": package / "generator" / "locale" / "ru" / "LC_MESSAGES" / "factsheet.po",
+              "font": next((package / "generator" / "fonts").glob("*.ttf")),
+              "table": next((package / "generator" / "tables").glob("*.tsv")),
+              "code": package / "generator" / "render.py"}.get(change)
+    if edited is not None:
+        edited.write_bytes(edited.read_bytes() + b"\n")
+    if change == "version":
+        monkeypatch.setattr(plan, "__version__", "99.0")
+    if change == "nothing":
+        (package / "generator" / "__pycache__").mkdir()
+        (package / "generator" / "__pycache__" / "render.cpython-311.pyc").write_bytes(b"compiled")
+        assert plan.package_fingerprint() == before
+    else:
+        assert plan.package_fingerprint() != before
+
+
+def test_another_package_rebuilds_everything(data: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build([data], out, formats=["html"], jobs=1)
+    monkeypatch.setattr(plan, "package_fingerprint", lambda: "another version of factsheet")
+    assert set(built(build([data], out, formats=["html"], jobs=1)).values()) == {"built"}
+    assert set(built(build([data], out, formats=["html"], jobs=1)).values()) == {"skipped"}
