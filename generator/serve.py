@@ -308,7 +308,8 @@ def running(paths: Sequence[str], port: int = 0, output: Path | None = None, *, 
         except OSError as e:
             raise UsageError(f"cannot serve on 127.0.0.1:{port}: {e.strerror or e}; "
                              "choose another --port") from e
-        threads = [threading.Thread(target=server.serve_forever, name="factsheet-http", daemon=True),
+        threads = [threading.Thread(target=server.serve_forever, args=(0.05,), name="factsheet-http",
+                                    daemon=True),
                    threading.Thread(target=preview.watch, args=(stop,), name="factsheet-watch",
                                     daemon=True)]
         for thread in threads:

@@ -80,6 +80,16 @@ def served(tmp_path: Path, data: Path) -> Iterator[tuple[Preview, int]]:
         yield it
 
 
+@pytest.fixture(scope="module")
+def unchanged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Preview, int]]:
+    """One preview for the tests that only ask (a server started per test costs half a second)."""
+    folder = tmp_path_factory.mktemp("unchanged")
+    (folder / "data").mkdir()
+    (folder / "data" / "note.yaml").write_text(NOTE, "utf-8")
+    with running([str(folder / "data")], 0, folder / "out", pdf=False, echo=lambda *a, **k: None) as it:
+        yield it
+
+
 def wait_for(condition: object, timeout: float) -> float:
     """Seconds until `condition()` is true; fails after `timeout`."""
     started = time.monotonic()
@@ -290,8 +300,8 @@ def test_a_problem_only_the_pdf_build_finds_is_on_the_index(tmp_path: Path) -> N
 # --- safety ----------------------------------------------------------------------------------------
 
 
-def test_bound_to_127_0_0_1_only(served: tuple[Preview, int]) -> None:
-    _, port = served
+def test_bound_to_127_0_0_1_only(unchanged: tuple[Preview, int]) -> None:
+    _, port = unchanged
     assert get(port, "/")[0] == 200
     # Another loopback address of this machine is not listened on: not 0.0.0.0.
     with pytest.raises(ConnectionRefusedError):
@@ -299,15 +309,15 @@ def test_bound_to_127_0_0_1_only(served: tuple[Preview, int]) -> None:
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "BREW"])
-def test_only_get_and_head(served: tuple[Preview, int], method: str) -> None:
-    _, port = served
+def test_only_get_and_head(unchanged: tuple[Preview, int], method: str) -> None:
+    _, port = unchanged
     status, headers, body = get(port, "/html/note/note.en.html", method)
     assert (status, headers["allow"]) == (405, "GET, HEAD")
     assert body == b"method not allowed: this preview answers GET and HEAD only\n"
 
 
-def test_head_is_get_without_a_body(served: tuple[Preview, int]) -> None:
-    _, port = served
+def test_head_is_get_without_a_body(unchanged: tuple[Preview, int]) -> None:
+    _, port = unchanged
     got, head = get(port, "/html/note/note.en.html"), get(port, "/html/note/note.en.html", "HEAD")
     assert head[0] == 200 and head[2] == b""
     assert head[1]["content-length"] == got[1]["content-length"] == str(len(got[2]))
@@ -342,8 +352,8 @@ def test_head_is_get_without_a_body(served: tuple[Preview, int]) -> None:
     "/html/note/./note.en.html",
     "http://127.0.0.1/etc/passwd",
 ])
-def test_only_built_outputs_are_served(served: tuple[Preview, int], target: str) -> None:
-    _, port = served
+def test_only_built_outputs_are_served(unchanged: tuple[Preview, int], target: str) -> None:
+    _, port = unchanged
     assert get(port, target)[:3:2] == (404, b"not found\n")
 
 
@@ -366,8 +376,8 @@ def test_symbolic_links_out_of_the_output_folder_are_not_followed(served: tuple[
     "evil.example", "evil.example:{port}", "127.0.0.1", "localhost", "127.0.0.1:1",
     "localhost.evil.example:{port}", "[::1]:{port}", "127.0.0.2:{port}", "", None,
 ])
-def test_foreign_host_headers_are_refused(served: tuple[Preview, int], host: str | None) -> None:
-    _, port = served
+def test_foreign_host_headers_are_refused(unchanged: tuple[Preview, int], host: str | None) -> None:
+    _, port = unchanged
     sent = None if host is None else host.format(port=port)
     for method in ("GET", "POST"):
         status, _, body = get(port, "/", method, sent)
@@ -375,14 +385,14 @@ def test_foreign_host_headers_are_refused(served: tuple[Preview, int], host: str
                                        b"and localhost\n")
 
 
-def test_two_host_headers_are_refused(served: tuple[Preview, int]) -> None:
-    _, port = served
+def test_two_host_headers_are_refused(unchanged: tuple[Preview, int]) -> None:
+    _, port = unchanged
     assert get(port, "/", extra=[("Host", "evil.example")])[0] == 421
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}"])
-def test_own_host_headers_are_answered(served: tuple[Preview, int], host: str) -> None:
-    _, port = served
+def test_own_host_headers_are_answered(unchanged: tuple[Preview, int], host: str) -> None:
+    _, port = unchanged
     assert get(port, "/", host=host.format(port=port))[0] == 200
 
 
