@@ -86,6 +86,7 @@ class Expected:
     author: str = ""
     headings: list[str] = field(default_factory=list)
     calls: list[tuple[int, str]] = field(default_factory=list)  # number, text just before it
+    markers: list[tuple[str, int, str]] = field(default_factory=list)  # headings and calls in order
     notes: dict[int, str] = field(default_factory=dict)
     symbols: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
@@ -110,12 +111,17 @@ def expected_from_html(path: Path) -> Expected:
     e.issuer = text(issuer[0]) if issuer else ""
     author = root.xpath("//meta[@name='author']/@content")
     e.author = str(author[0]) if author else ""
-    e.headings = [text(h) for h in root.xpath("//main//h2|//main//h3")]
-    for a in root.xpath("//a[contains(concat(' ',@class,' '),' fn-call ')]"):
-        number = int(text(a))
-        block = a.xpath("ancestor::*[self::p or self::li or self::td or self::dd or self::blockquote][1]")
-        before = _text_before(block[0], a) if block else ""
+    # Headings and footnote calls in document order.
+    for el in root.xpath("//main//h2|//main//h3|//a[contains(concat(' ',@class,' '),' fn-call ')]"):
+        if el.tag != "a":
+            e.headings.append(text(el))
+            e.markers.append(("heading", 0, text(el)))
+            continue
+        number = int(text(el))
+        block = el.xpath("ancestor::*[self::p or self::li or self::td or self::dd or self::blockquote][1]")
+        before = _text_before(block[0], el) if block else ""
         e.calls.append((number, before))
+        e.markers.append(("call", number, before))
     for li in root.xpath("//*[contains(@class,'footnotes')]//li[starts-with(@id,'fn-')]"):
         e.notes[int(li.get("id")[3:])] = text(li)
     e.symbols = {text(s) for s in root.xpath("//*[contains(concat(' ',@class,' '),' symbol ')]")}
@@ -246,7 +252,8 @@ def pdf(path: Path, html: Path | None, ua: bool, skip: set[str]) -> None:
         problems += split
         if "url-symbols" not in skip:
             problems += url_split
-        notes.append(f"{len(e.symbols)} symbols unbroken")
+        notes.append(f"{len(e.symbols)} symbols unbroken"
+                     + (" (not checked in addresses)" if "url-symbols" in skip else ""))
     verdict("pdftotext", target, problems, ", ".join(notes) or "readable")
 
     if ua:
@@ -259,7 +266,8 @@ def _around(text: str, at: int) -> str:
 
 
 def reading_order(page_texts: list[str], e: Expected) -> list[str]:
-    """Title first; headings in order; each footnote's note after its call on the call's page."""
+    """The title first (only the issuer's line above it); the headings and the footnote calls in
+    the edition's order; each note on its call's page, after every call of that page."""
     problems: list[str] = []
     pages = [norm(p) for p in page_texts]
     offsets, whole = [], ""
@@ -270,46 +278,55 @@ def reading_order(page_texts: list[str], e: Expected) -> list[str]:
     def page_of(at: int) -> int:
         return max(i for i, o in enumerate(offsets) if o <= at)
 
-    # The title is the first text of page 1; only the issuer's line may stand above it.
     first = pages[0] if pages else ""
     t = first.find(norm(e.title))
     if t < 0:
         problems.append(f"title {e.title!r} not on page 1")
     elif first[:t] not in ("", norm(e.issuer)):
         problems.append(f"page 1 starts with {first[:t][:40]!r}, not the title")
-    at = max(t, 0)
-    for h in e.headings:
-        found = whole.find(norm(h), at)
-        if found < 0:
-            problems.append(f"heading {h!r} missing or out of order")
-        else:
-            at = found + len(norm(h))
-    if e.rtl:
-        # pdftotext reorders the digits and punctuation of a right-to-left line (a call reads
-        # ".2" after its word, a note " ,A/RES/61/180 .1"): calls and notes are not matched.
-        return problems
-    at = 0  # where the previous call's number is
-    for number, before in e.calls:
-        prefix = norm(before)[-12:]
-        call = whole.find(prefix + str(number), max(0, at - len(prefix)))
-        if call < 0 or (at and call + len(prefix) <= at):
-            problems.append(f"footnote call {number} (after {before[-20:]!r}) missing or out of order")
+    at = max(t, 0) + len(norm(e.title))  # the end of what was read so far
+    last_call: dict[int, int] = {}  # page: where its last call is
+    notes: dict[int, tuple[int, int]] = {}  # number: page, where its note is
+    for kind, number, content in e.markers:
+        if kind == "heading":
+            found = whole.find(norm(content), at)
+            if found < 0:
+                problems.append(f"heading {content!r} missing or out of order")
+            else:
+                at = found + len(norm(content))
             continue
-        at = call + len(prefix)
+        if e.rtl:
+            # pdftotext reorders the digits and punctuation of a right-to-left line (a call
+            # reads ".2" after its word, a note " ,A/RES/61/180 .1"): calls are not matched.
+            continue
+        prefix = norm(content)[-12:]
+        call = whole.find(prefix + str(number), max(0, at - len(prefix)))
+        while call >= 0 and call + len(prefix) < at:  # the prefix may overlap what was read
+            call = whole.find(prefix + str(number), call + 1)
+        if call < 0:
+            problems.append(f"footnote call {number} (after {content[-20:]!r}) missing or out of order")
+            continue
+        at = call + len(prefix) + len(str(number))
         page = page_of(call)
+        last_call[page] = at
         note = norm(e.notes.get(number, ""))[:30]
         end = offsets[page] + len(pages[page])
         found = whole.find(f"{number}." + note, at, end)
-        if found < 0:
-            elsewhere = whole.find(f"{number}." + note)
-            if elsewhere < 0:
-                problems.append(f"footnote {number}'s note not found")
-            elif page_of(elsewhere) != page:
-                problems.append(
-                    f"footnote {number}: called on page {page + 1}, note on page {page_of(elsewhere) + 1}"
-                )
-            else:
-                problems.append(f"footnote {number}: note before its call on page {page + 1}")
+        if found >= 0:
+            notes[number] = (page, found)
+            continue
+        elsewhere = whole.find(f"{number}." + note)
+        if elsewhere < 0:
+            problems.append(f"footnote {number}'s note not found")
+        elif page_of(elsewhere) != page:
+            problems.append(
+                f"footnote {number}: called on page {page + 1}, note on page {page_of(elsewhere) + 1}"
+            )
+        else:
+            problems.append(f"footnote {number}: note before its call on page {page + 1}")
+    for number, (page, where) in sorted(notes.items()):
+        if where < last_call.get(page, 0):
+            problems.append(f"page {page + 1}: note {number} stands before body text (a later call)")
     return problems
 
 
@@ -458,7 +475,9 @@ def make_bad(out: Path) -> None:
         b" CMapName currentdict /CMap defineresource pop end end"
     )
     lines = [b"1. The note, before its call.", b"Bad fact sheet", b"A \x01rst call1 to A/RES/61/",
-             b"180. \xc2\x02\xd1\xd0\xc4\xc0", b"https://undocs.org/en/A/", b"RES/61/180"]
+             b"180. \xc2\x02\xd1\xd0\xc4\xc0", b"https://undocs.org/en/A/", b"RES/61/180",
+             b"2. The second note.", b"A second call2.", b"A third call3.", b"3. The third note.",
+             b"A fourth call4.", b"4. The fourth note."]
     ops = b"BT /F1 12 Tf 72 760 Td 16 TL " + b" ".join(b"(" + ln + b") Tj T*" for ln in lines) + b" ET"
     pdf_file.add_blank_page(page_size=(595, 842))
     page = pdf_file.pages[0]
