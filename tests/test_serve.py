@@ -154,6 +154,8 @@ def test_the_index_in_the_browser_lists_documents_by_edition_and_shows_problems(
                                                        headless=True, args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
+            console: list[str] = []
+            page.on("console", lambda m: console.append(m.text))
             page.goto(f"http://127.0.0.1:{port}/")
             links = page.eval_on_selector_all(
                 "a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
@@ -162,6 +164,7 @@ def test_the_index_in_the_browser_lists_documents_by_edition_and_shows_problems(
             page.wait_for_selector(".problems li", timeout=5000)
             assert page.inner_text(".problems li") == f"{data}/{BROKEN_MESSAGE}"
             assert "1 problem(s)" in page.inner_text("table")
+            assert [m for m in console if "Content Security Policy" in m] == []
         finally:
             browser.close()
 
