@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Literal
 
@@ -139,14 +139,22 @@ _WHOLE = re.compile(r'<(?:time|a class="url"|span class="(?:symbol|date|nowrap)"
 
 
 def _keep_whole(html: str, pattern: re.Pattern[str]) -> str:
-    """The symbols and dates of a text, each in a span kept on one line, unhyphenated. The data
-    writes them in its prose; those of the references are marked up already."""
+    """Print: the symbols and dates of a text, each in a span kept on one line, unhyphenated.
+    The data writes them in its prose; those of the references are marked up already. (The web
+    edition's text stays as it is: its markup is what other tools and tests read.)"""
     pieces = _TAG.split(html)
     for k in range(0, len(pieces), 2):  # text between tags; a tag before each but the first
         if k and _WHOLE.match(pieces[k - 1]):
             continue
         pieces[k] = pattern.sub(lambda m: f'<span class="nowrap">{m[0]}</span>', pieces[k])
     return "".join(pieces)
+
+
+def _whole(text: str, pattern: re.Pattern[str] | None) -> Markup:
+    """A heading or the title, escaped; in print (`pattern`) its symbols and dates kept on one
+    line as in the text."""
+    html = str(escape(text))
+    return Markup(_keep_whole(html, pattern) if pattern else html)
 
 
 def _time(when: When) -> str:
@@ -187,11 +195,9 @@ def _fragment(fragment: Fragment, notes: _Notes, *, inline: bool = False) -> Mar
     upcoming = [f.number for f in notes.queue[: len(fragment.notes)]]
     keep = frozenset(i for i, n in enumerate(upcoming) if n in notes.keep | notes.breaks)
     html = to_html(fragment, notes, inline=inline, keep=keep)
-    # Both renderings: a browser breaks a line where WeasyPrint does (screen.css keeps .nowrap whole).
-    html = _keep_whole(html, unbreakable(notes.fmt.locale))
     if notes.target == "print":
         # The typography joins a call already in Chinese and Japanese: one joiner is enough.
-        html = html.replace(WJ + WJ, WJ)
+        html = _keep_whole(html.replace(WJ + WJ, WJ), unbreakable(notes.fmt.locale))
     for n in upcoming:
         if n in notes.breaks:
             # Kept whole, the paragraph still lost its note to the next page: it starts that page.
@@ -317,8 +323,7 @@ def render(resolved: Resolved, target: Target, keep: frozenset[int] = frozenset(
         "notes": notes.rendered,
         "screen_css": Markup(env.get_template(f"{template}/screen.css").render()),
         "number": fmt.number,
-        # A heading or the title, escaped, its symbols and dates kept on one line as in the text.
-        "whole": lambda text: Markup(_keep_whole(str(escape(text)), unbreakable(fmt.locale))),
+        "whole": partial(_whole, pattern=unbreakable(fmt.locale) if target == "print" else None),
     }
     html = env.get_template(f"{template}/page.html").render(context)
     print_css = env.get_template(f"{template}/print.css").render(

@@ -217,11 +217,16 @@ def test_symbols_and_dates_are_never_split_in_html(first_document: dict[str, Edi
     assert html.count('<span class="symbol">') >= 20
     for symbol in SYMBOLS:
         assert symbol in html
-    # So does every date, those the prose writes included (`on 30 July 2010`): none is left
-    # outside such a span.
+    # In the print rendering (the HTML WeasyPrint lays out) so does every date, those the prose
+    # writes included (`on 30 July 2010`): none is left outside such a span.
     import html as html_lib
 
-    body = html[html.index("<body>"):]
+    from generator.build import prepare
+    from generator.render import render
+
+    resolved = next(e for e in prepare(FIRST, FIRST.name).editions if e.edition.lang == lang)
+    printed = render(resolved, "print").html
+    body = printed[printed.index("<body>"):]
     assert body.count('<span class="nowrap">') >= 10
     outside = re.sub(r'<(time|span class="(?:nowrap|date|symbol)")[^>]*>.*?</(?:time|span)>', "", body)
     outside = html_lib.unescape(re.sub(r"<[^>]+>", "", outside))
