@@ -98,10 +98,10 @@ class _Notes:
 
     def citation(self, keys: tuple[str, ...]) -> str:
         return self.fmt.typography.semicolon.join(
-            _reference_html(self.resolved.references[k], self.fmt, self.annexes) for k in keys)
+            _reference_html(self.resolved.references[k], self.fmt, self.annexes, self.target) for k in keys)
 
 
-def _reference_html(ref: Reference, fmt: Formatter, annexes: dict[str, str]) -> str:
+def _reference_html(ref: Reference, fmt: Formatter, annexes: dict[str, str], target: Target) -> str:
     signs = fmt.typography  # the language's commas and stops: `،` in Arabic, `，` and `。` in Chinese
     if isinstance(ref, GroupRef):
         members = fmt.list_of(ref.members)
@@ -122,8 +122,19 @@ def _reference_html(ref: Reference, fmt: Formatter, annexes: dict[str, str]) -> 
         # `20 декабря 2006 г.` already ends the sentence: no second full stop.
         last = ref.date.text if ref.date else ref.publisher or ref.title
         stop = " " if last.endswith(signs.stop.strip()) else signs.stop
-        text += f'{stop}<a class="url" href="{escape(ref.url)}">{_ltr(escape(ref.url), fmt)}</a>'
+        shown = _url_text(ref.url, ref.symbol if target == "print" else None)
+        text += f'{stop}<a class="url" href="{escape(ref.url)}">{_ltr(shown, fmt)}</a>'
     return text
+
+
+def _url_text(url: str, symbol: str | None) -> str:
+    """A link's address as printed: it may break anywhere, but not inside the document symbol it
+    ends with (`https://undocs.org/en/` then `A/RES/61/180`, never `…/en/A/` then `RES/61/180`)."""
+    at = url.find(symbol.replace(" ", "")) if symbol else -1
+    if symbol is None or at < 0:
+        return str(escape(url))
+    end = at + len(symbol.replace(" ", ""))
+    return f'{escape(url[:at])}<span class="nowrap">{escape(url[at:end])}</span>{escape(url[end:])}'
 
 
 def _ltr(html: str, fmt: Formatter) -> str:
