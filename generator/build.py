@@ -508,14 +508,15 @@ def print_edition(task: EditionJob) -> EditionMade:
     [resolved] = [r for r in prepared.editions if r.edition.lang == task.lang]
     path = job.output / doc.id / f"{doc.id}.{task.lang}.pdf"
     setup = PrintSetup(paper=job.pdf.paper, toc=job.pdf.toc, handout=job.pdf.handout)
-    # Rendered once: for the glyph check and, as it is, for the first layout.
-    first = render(resolved, "print", setup=setup)
+    # Rendered once: for the glyph check and, as it is, for the first layout of a long document
+    # (facing pages); a short one is rendered again on single pages, which is cheap.
+    first = render(resolved, "print", setup=replace(setup, facing=True))
     problems = rendering_problems(doc, task.lang, printed_text(first.html, first.print_css))
     if problems:
         return EditionMade(path, problems=tuple(problems))
 
     def make_page(keep: frozenset[int], breaks: frozenset[int], facing: bool) -> Page:
-        if not keep and not breaks and facing == setup.facing:
+        if not keep and not breaks and facing:
             return first
         return render(resolved, "print", keep, replace(setup, facing=facing), breaks)
 

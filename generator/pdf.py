@@ -246,7 +246,9 @@ def write_pdf(make_page: MakePage, archive: Archive = Archive()) -> Printed:
         return html.render(stylesheets=[sheet.css], font_config=fonts)
 
     try:
-        facing = looks_long(make_page(keep, breaks, False).html)
+        # Asked of the facing rendering: a caller that rendered one already (for its glyph check)
+        # renders again only for a short document, whose rendering is cheap.
+        facing = looks_long(make_page(keep, breaks, True).html)
         for attempt in range(MAX_LAYOUTS):
             document = lay_out(facing)
             if attempt == 0 and facing != (len(document.pages) > FACING_OVER):
