@@ -8,6 +8,7 @@ the other documents of the build.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -308,15 +309,21 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
                 done(job.key, Outcome(display, skipped=True, languages=tuple(entry.get("languages", ()))))
             else:
                 todo.append(job)
-        # One document alone is built in this process: a pool's start costs more than it saves.
-        workers = 1 if len(todo) <= 1 and executor is None else jobs or os.cpu_count() or 1
+        workers = jobs or os.cpu_count() or 1
+        first: list[tuple[Job | EditionJob, Checked | EditionMade | Exception]] = []
+        if len(todo) == 1 and executor is None:
+            # One document is validated here, and its PDF editions get a pool only if they are
+            # several: a pool's start and WeasyPrint's import in each worker cost more than
+            # they save otherwise. (Forked, the workers find the validation done.)
+            first.append((todo[0], _attempt(todo[0])))
+            result = first[0][1]
+            workers = min(workers, len(result.pdfs)) if isinstance(result, Checked) else 1
         runner: Runner[Job | EditionJob, Checked | EditionMade] = Runner(
             work, workers, executor, initializer=warm_worker)
-        building: dict[str, _Building] = {}
-        for job in todo:
-            building[job.key] = _Building(job)
+        building: dict[str, _Building] = {job.key: _Building(job) for job in todo}
+        for job in todo[len(first):]:
             runner.add(job, weight=FIRST)  # before any edition: they make the editions known
-        for task, result in runner:
+        for task, result in itertools.chain(first, runner):
             state = building[task.key if isinstance(task, Job) else task.job.key]
             if isinstance(result, Exception):
                 state.failure = state.failure or f"its build failed: {type(result).__name__}: {result}"
@@ -392,6 +399,13 @@ def _finish(state: _Building, folder: OutputFolder, manifest: Manifest) -> Outco
 # One job at a time in a process: a Dask worker may run several in threads, and a PDF's warnings
 # are caught from WeasyPrint's logger, which every thread shares.
 _ONE_AT_A_TIME = threading.Lock()
+
+
+def _attempt(job: Job) -> Checked | EditionMade | Exception:
+    try:
+        return work(job)
+    except Exception as e:  # as a worker's exception: the document fails, not the build
+        return e
 
 
 def work(task: Job | EditionJob) -> Checked | EditionMade:

@@ -115,6 +115,22 @@ def test_each_pdf_edition_is_a_job_of_its_own(data: Path, tmp_path: Path,
         "a/a.en.html", "a/a.en.pdf", "a/a.ru.html", "a/a.ru.pdf"]
 
 
+def test_one_document_is_validated_here_and_its_editions_laid_out_by_two_workers(
+        data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setattr(build_module, "work", _recording)
+    assert build([data / "a.yaml"], out, jobs=2).exit_code == 0
+    pid = {p.name: p.read_text("utf-8") for p in out.glob(".*.pid")}
+    assert pid[".a-document.pid"] == str(os.getpid())
+    assert str(os.getpid()) not in (pid[".a-en.pid"], pid[".a-ru.pid"])
+    assert len(list((out / "a").glob("*.pdf"))) == 2
+    # HTML alone, or one PDF edition: no pool at all.
+    for p in out.glob(".*.pid"):
+        p.unlink()
+    assert build([data / "a.yaml"], out, formats=["pdf"], langs=["en"], jobs=2).exit_code == 0
+    assert {p.read_text("utf-8") for p in out.glob(".*.pid")} == {str(os.getpid())}
+
+
 def _dies_on_b_ru(task: Job | EditionJob) -> Checked | EditionMade:
     if isinstance(task, EditionJob) and task.job.path.stem == "b" and task.lang == "ru":
         os._exit(9)  # a worker killed while it lays out one PDF edition
