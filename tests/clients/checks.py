@@ -221,6 +221,7 @@ def pdf(path: Path, html: Path | None, ua: bool, skip: set[str]) -> None:
         page_texts.pop()
     problems = []
     notes: list[str] = []
+    known = ""
     if r.returncode != 0:
         problems.append(f"pdftotext exit {r.returncode}: {r.stderr.strip()}")
     if pages and len(page_texts) != pages:
@@ -252,9 +253,13 @@ def pdf(path: Path, html: Path | None, ua: bool, skip: set[str]) -> None:
         problems += split
         if "url-symbols" not in skip:
             problems += url_split
+        elif url_split:
+            known = f"known, left out by --skip url-symbols: {'; '.join(url_split)}"
         notes.append(f"{len(e.symbols)} symbols unbroken"
                      + (" (not checked in addresses)" if "url-symbols" in skip else ""))
     verdict("pdftotext", target, problems, ", ".join(notes) or "readable")
+    if known:
+        print(f"{'pdftotext':<11}{target}: {known}")
 
     if ua:
         pdfua_check(path, skip)
