@@ -245,19 +245,29 @@ def write_pdf(make_page: MakePage, archive: Archive = Archive()) -> Printed:
         html = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=_Fetcher())
         return html.render(stylesheets=[sheet.css], font_config=fonts)
 
+    attempt = 0
     try:
         # Asked of the facing rendering: a caller that rendered one already (for its glyph check)
         # renders again only for a short document, whose rendering is cheap.
         facing = looks_long(make_page(keep, breaks, True).html)
-        for attempt in range(MAX_LAYOUTS):
+        while attempt < MAX_LAYOUTS:
             document = lay_out(facing)
             if attempt == 0 and facing != (len(document.pages) > FACING_OVER):
                 facing = not facing  # the guess was wrong: decided by this layout's page count
                 document = lay_out(facing)
+            attempt += 1
             misplaced = misplaced_footnotes(document)
             if not misplaced or misplaced <= breaks:
                 break
-            breaks |= misplaced & keep
+            if misplaced & keep <= breaks and attempt + 1 < MAX_LAYOUTS and \
+                    misplaced - keep <= unbroken_paragraphs(document):
+                # Keeping whole a paragraph that is not broken across pages changes nothing: the
+                # next layout would be this one, with the same notes misplaced, and would start
+                # their paragraphs on a page. That is done at once, and counted as two attempts.
+                attempt += 1
+                breaks |= misplaced
+            else:
+                breaks |= misplaced & keep
             keep |= misplaced
         data = _write(document, archive)
     except FatalURLFetchingError as e:  # a BaseException: `except Exception` would miss it
@@ -351,6 +361,35 @@ class _Finisher:
 
 def _to_bytes(part: object) -> bytes:
     return part if isinstance(part, bytes) else str(part).encode("utf-8")
+
+
+def unbroken_paragraphs(document: Any) -> frozenset[int]:
+    """Numbers of the footnotes whose call is in a paragraph (<p>, not in a table) laid out whole
+    on one page: keeping it whole cannot move it."""
+    from weasyprint.formatting_structure import boxes
+
+    pages_of: dict[int, set[int]] = {}  # id of a paragraph's element → the pages it is on
+    calls: dict[int, int | None] = {}  # footnote number → id of its paragraph's element, or None
+
+    def walk(box: Any, page: int, holder: Any, in_table: bool) -> None:
+        element = getattr(box, "element", None)
+        tag = getattr(box, "element_tag", None)
+        if tag in ("table", "tr", "td", "th"):
+            in_table = True
+        if isinstance(box, boxes.BlockBox) and element is not None:
+            holder = element if tag == "p" and not in_table else None
+            if holder is not None:
+                pages_of.setdefault(id(holder), set()).add(page)
+        if element is not None and tag == "a" and isinstance(box, boxes.InlineBox):
+            name = element.get("id") or ""
+            if name.startswith("fnref-"):
+                calls[int(name[len("fnref-"):])] = id(holder) if holder is not None else None
+        for child in getattr(box, "children", ()):
+            walk(child, page, holder, in_table)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number, None, False)
+    return frozenset(n for n, holder in calls.items() if holder is not None and len(pages_of[holder]) == 1)
 
 
 def misplaced_footnotes(document: Any) -> frozenset[int]:

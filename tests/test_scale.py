@@ -274,3 +274,31 @@ def test_without_the_dask_extra_the_executor_is_wrong_usage(data: Path, tmp_path
     assert result.exit_code == 2
     assert result.stderr == ("error: --executor dask://... needs the dask extra: "
                              "pip install 'factsheet[dask]'\n")
+
+
+# --- fewer layouts, the same PDF -----------------------------------------------------------------
+
+
+def test_a_note_floated_away_from_an_unbroken_paragraph_costs_one_layout_not_two(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint floats a note to the next page to fit one more line of a later paragraph. Its
+    own paragraph, whole on its page, gains nothing from being kept whole: it starts the next
+    page at once, and the PDF is the one the slower way makes."""
+    from benchmarks.corpus import synthetic
+    from generator import pdf
+    from generator.build import prepare
+    from generator.render import PrintSetup, render
+
+    path = tmp_path / "five.yaml"
+    path.write_text(synthetic(5, 1), "utf-8")
+    resolved = prepare(path, str(path)).editions[0]
+
+    def make_page(keep: frozenset[int], breaks: frozenset[int], facing: bool) -> pdf.Page:
+        return render(resolved, "print", keep, PrintSetup(facing=facing), breaks)
+
+    fast = pdf.write_pdf(make_page)
+    monkeypatch.setattr(pdf, "unbroken_paragraphs", lambda document: frozenset())
+    slow = pdf.write_pdf(make_page)
+    assert fast.pdf == slow.pdf
+    assert not any("another page than its call" in w for w in fast.warnings)
+    assert fast.layouts < slow.layouts
