@@ -15,14 +15,17 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import mimetypes
 import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib import request
 from urllib.parse import unquote, urlparse
 from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import escape as xml_escape
@@ -115,12 +118,35 @@ class Archive:
     date: str | None = None  # the edition's date, ISO 8601 (2014, 2014-05 or 2014-05-16)
 
 
-class _Fetcher(URLFetcher):  # type: ignore[misc]
-    """Serves only the bundled fonts: a document never makes WeasyPrint read a file or the net.
+# The largest bundled font is 0.7 MB. A resource over the cap is refused before it is read: a
+# template's image or a font swapped for a huge or endless file cannot exhaust the memory.
+MAX_RESOURCE = 8 * 2**20  # bytes
+_MAX_DATA_URL = MAX_RESOURCE * 4 // 3 + 1024  # its base64 text, with room for a media type
 
-    The bundled fonts (Noto Naskh Arabic among them) are fetched through print.css's @font-face;
-    the Noto CJK faces are never fetched: WeasyPrint finds them through fontconfig alone
-    (fontconfig_file), by the family names the stylesheet gives.
+
+@cache
+def _roots() -> tuple[Path, ...]:
+    """The folders whose files WeasyPrint may read: the bundled fonts and the templates."""
+    return (FONTS.resolve(), Path(str(resources.files("generator.templates"))).resolve())
+
+
+class _Refused(ValueError):
+    """A URL the fetcher does not serve; its message names the URL."""
+
+
+def _shown(url: str) -> str:
+    return url if len(url) <= 100 else url[:100] + "…"
+
+
+class _Fetcher(URLFetcher):  # type: ignore[misc]
+    """Serves `data:` URLs and the regular files inside the templates and bundled fonts, up to
+    MAX_RESOURCE bytes; nothing else: a document never makes WeasyPrint read another file or
+    reach the network, and no redirect is followed.
+
+    The paths are resolved first, so a symlink inside those folders that points out of them is
+    refused. The bundled fonts (Noto Naskh Arabic among them) are fetched through print.css's
+    @font-face; the Noto CJK faces are never fetched: WeasyPrint finds them through fontconfig
+    alone (fontconfig_file), by the family names the stylesheet gives.
     """
 
     def __init__(self) -> None:
@@ -128,11 +154,25 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parsed = urlparse(url)
-        if parsed.scheme == "file":
+        scheme = parsed.scheme.lower()
+        if scheme == "data":
+            if len(url) > _MAX_DATA_URL:
+                raise _Refused(f"resource refused: {_shown(url)} "
+                                 f"(over the cap of {MAX_RESOURCE} bytes)")
+            with request.DataHandler().data_open(request.Request(url)) as response:
+                return URLFetcherResponse(url, response.read(), dict(response.headers))
+        if scheme == "file" and not parsed.netloc:
             path = Path(unquote(parsed.path)).resolve()
-            if path.parent == FONTS.resolve() and path.suffix == ".ttf" and path.is_file():
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/ttf"})
-        raise ValueError(f"resource refused: {url}")
+            if any(path.is_relative_to(root) for root in _roots()) and path.is_file():
+                with path.open("rb") as f:
+                    size = os.fstat(f.fileno()).st_size
+                    data = f.read(MAX_RESOURCE + 1) if size <= MAX_RESOURCE else b""
+                if size > MAX_RESOURCE or len(data) > MAX_RESOURCE:
+                    raise _Refused(f"resource refused: {_shown(url)} "
+                                     f"(over the cap of {MAX_RESOURCE} bytes)")
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, data, {"Content-Type": kind})
+        raise _Refused(f"resource refused: {_shown(url)}")
 
 
 @cache
@@ -271,7 +311,8 @@ def write_pdf(make_page: MakePage, archive: Archive = Archive()) -> Printed:
             keep |= misplaced
         data = _write(document, archive)
     except FatalURLFetchingError as e:  # a BaseException: `except Exception` would miss it
-        raise RenderError(f"{e}: {e.__cause__}") from e
+        cause = e.__cause__
+        raise RenderError(str(cause) if isinstance(cause, _Refused) else f"{e}: {cause}") from e
     except Exception as e:
         raise RenderError(f"the PDF engine failed: {type(e).__name__}: {e}") from e
     finally:
