@@ -13,6 +13,9 @@ from generator.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = ROOT / "data" / "belarus-anti-trafficking.yaml"
+# A key figure in the web or print HTML: (value, label).
+FACT = re.compile(r'<li class="fact"><span class="value"><span class="nowrap">(.*?)</span></span> '
+                  r'<span class="label">(.*?)</span></li>')
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import FIRST, Edition
+from .conftest import FACT, FIRST, Edition
 from .test_print import ALLOWED, LATIN
 
 SYMBOLS = ["A/RES/61/180", "A/RES/63/194", "A/RES/64/178", "A/RES/64/293", "A/RES/65/497",
@@ -129,8 +129,7 @@ def test_each_footnote_is_on_the_page_of_its_call(first_document: dict[str, Edit
 def test_key_figures_take_the_plural_form_of_their_number(first_document: dict[str, Edition],
                                                           lang: str, phrase: str) -> None:
     value, _, label = phrase.partition(" ") if not phrase.startswith(("US$", "50")) else (phrase, "", "")
-    facts = re.findall(r'<div class="fact"><dt><span class="nowrap">(.*?)</span></dt><dd>(.*?)</dd></div>',
-                       first_document[lang].html)
+    facts = FACT.findall(first_document[lang].html)
     values = {v: label_ for v, label_ in facts}
     assert value in values
     if label:

@@ -11,6 +11,8 @@ import pytest
 
 from generator.build import build
 
+from .conftest import FACT
+
 FIXTURE = Path(__file__).parent / "fixtures" / "languages" / "editions.yaml"
 FIRST = Path(__file__).resolve().parents[1] / "data" / "belarus-anti-trafficking.yaml"
 LANGS = ["en", "ru", "fr", "de", "sv", "be", "ar", "zh_Hans"]
@@ -97,7 +99,7 @@ def test_dates(pages: dict[str, str], lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_numbers_and_plural_labels(pages: dict[str, str], lang: str) -> None:
-    facts = re.findall(r'<dt><span class="nowrap">(.*?)</span></dt><dd>(.*?)</dd>', pages[lang])
+    facts = FACT.findall(pages[lang])
     assert facts[0] == (EXPECTED[lang]["number"], "people")
     assert [label for _, label in facts[1:]] == EXPECTED[lang]["labels"]
     assert [value for value, _ in facts[1:]] == ["1", "2", "5", "22"]

@@ -11,6 +11,8 @@ import pytest
 
 from generator.build import build, check
 
+from .conftest import FACT
+
 FIXTURES = Path(__file__).parent / "fixtures" / "locales"
 
 NBSP = "\u00a0"  # NO-BREAK SPACE: Russian groups digits with it, and sets the currency apart
@@ -36,8 +38,7 @@ def build_pages(path: Path, out: Path) -> dict[str, str]:
 
 def facts(html: str) -> list[tuple[str, str]]:
     """(value, label) of every fact, in order."""
-    return re.findall(r'<div class="fact"><dt><span class="nowrap">(.*?)</span></dt>'
-                      r"<dd>(.*?)</dd></div>", html)
+    return FACT.findall(html)
 
 
 def annexes(html: str) -> list[list[str]]:

@@ -254,6 +254,35 @@ def test_long_documents_face_with_page_numbers_outside(first_document: dict[str,
     assert width * 0.4 < x < width * 0.6
 
 
+def _words(pdf: bytes, page: int, folder: Path) -> list[tuple[str, float, float]]:
+    """(word, xMin, yMin) of each word of a page (counted from 0), as poppler places them."""
+    path = folder / "edition.pdf"
+    path.write_bytes(pdf)
+    xml = subprocess.run(["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-bbox", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    root = ElementTree.fromstring(xml[xml.index("<html"):])
+    return [(w.text or "", float(w.get("xMin", 0)), float(w.get("yMin", 0)))
+            for w in root.iter("{http://www.w3.org/1999/xhtml}word")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_figures_stand_under_their_heading(first_document: dict[str, Edition], tmp_path: Path,
+                                               lang: str) -> None:
+    """Not beside it: the figures section is a block and only its list a row of boxes."""
+    heading = {"en": "Key figures", "ru": "Ключевые цифры"}[lang]
+    edition = first_document[lang]
+    page = next(i for i, text in enumerate(edition.pages) if heading in text)
+    stream = edition.pdf.stream
+    stream.seek(0)
+    words = _words(stream.read(), page, tmp_path)
+    first = heading.split()[0]
+    (_, x, y), = [w for w in words if w[0] == first]
+    figures = [w for w in words if w[0] in ("400", "90", "20")]  # the first row of figures
+    assert len(figures) == 3
+    assert all(fy > y + 10 for _, _, fy in figures), (heading, y, figures)
+    assert min(fx for _, fx, _ in figures) == pytest.approx(x, abs=0.5)
+
+
 # --- navigation ----------------------------------------------------------------------------------
 
 

@@ -20,14 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from generator.serve import Preview, running
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+from .browser import chromium_page
 
 NOTE = """\
 title: {en: Preview note, ru: Заметка}
@@ -106,67 +103,50 @@ def wait_for(condition: object, timeout: float) -> float:
 def test_browser_shows_an_edit_and_the_problems_without_a_manual_reload(tmp_path: Path, data: Path) -> None:
     note = data / "note.yaml"
     with running([str(data)], 0, tmp_path / "out", pdf=False, echo=lambda *a, **k: None) as (_, port), \
-            sync_playwright() as p:
-        # A fresh profile; no sandbox (tests run as root in CI); no network but the preview.
-        browser = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                       headless=True, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page()
-            console: list[str] = []
-            page.on("console", lambda m: console.append(m.text))
-            page.goto(f"http://127.0.0.1:{port}/html/note/note.en.html")
-            assert "The first sentence." in page.inner_text("main, body")
+            chromium_page(tmp_path / "profile") as (page, console):
+        page.goto(f"http://127.0.0.1:{port}/html/note/note.en.html")
+        assert "The first sentence." in page.inner_text("main, body")
 
-            saved = time.monotonic()
-            note.write_text(NOTE.replace("The first sentence.", "A sentence edited."), "utf-8")
-            page.get_by_text("A sentence edited.").wait_for(timeout=5000)
-            latency = time.monotonic() - saved
-            assert "The first sentence." not in page.inner_text("body")
-            # The page reloaded itself: nobody navigated.
-            assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
-            assert latency < 2.0, f"the edit showed after {latency:.2f} s"  # within a second, plus CI slack
+        saved = time.monotonic()
+        note.write_text(NOTE.replace("The first sentence.", "A sentence edited."), "utf-8")
+        page.get_by_text("A sentence edited.").wait_for(timeout=5000)
+        latency = time.monotonic() - saved
+        assert "The first sentence." not in page.inner_text("body")
+        # The page reloaded itself: nobody navigated.
+        assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
+        assert latency < 2.0, f"the edit showed after {latency:.2f} s"  # within a second, plus CI slack
 
-            note.write_text(BROKEN, "utf-8")
-            banner = page.wait_for_selector("#factsheet-preview-problems", timeout=5000)
-            assert banner is not None
-            assert f"{data}/{BROKEN_MESSAGE}" in banner.inner_text()
-            assert page.locator("img").count() == 0  # the markup in the message is text
-            assert "A sentence edited." in page.inner_text("body")  # the last good build stays
+        note.write_text(BROKEN, "utf-8")
+        banner = page.wait_for_selector("#factsheet-preview-problems", timeout=5000)
+        assert banner is not None
+        assert f"{data}/{BROKEN_MESSAGE}" in banner.inner_text()
+        assert page.locator("img").count() == 0  # the markup in the message is text
+        assert "A sentence edited." in page.inner_text("body")  # the last good build stays
 
-            note.write_text(NOTE.replace("The first sentence.", "Fixed again."), "utf-8")
-            page.get_by_text("Fixed again.").wait_for(timeout=5000)
-            assert page.locator("#factsheet-preview-problems").count() == 0
+        note.write_text(NOTE.replace("The first sentence.", "Fixed again."), "utf-8")
+        page.get_by_text("Fixed again.").wait_for(timeout=5000)
+        assert page.locator("#factsheet-preview-problems").count() == 0
 
-            # (Locators, not strings of script: the policy forbids eval, in the tests' scripts too.)
-            # The page's own styles (by hash) and the preview's script (by nonce) pass the policy.
-            assert [m for m in console if "Content Security Policy" in m] == []
-            assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
-        finally:
-            browser.close()
+        # (Locators, not strings of script: the policy forbids eval, in the tests' scripts too.)
+        # The page's own styles (by hash) and the preview's script (by nonce) pass the policy.
+        assert [m for m in console if "Content Security Policy" in m] == []
+        assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
     print(f"edit shown in the browser {latency:.2f} s after the save")
 
 
 def test_the_index_in_the_browser_lists_documents_by_edition_and_shows_problems(tmp_path: Path,
                                                                                  data: Path) -> None:
     with running([str(data)], 0, tmp_path / "out", pdf=False, echo=lambda *a, **k: None) as (_, port), \
-            sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                       headless=True, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page()
-            console: list[str] = []
-            page.on("console", lambda m: console.append(m.text))
-            page.goto(f"http://127.0.0.1:{port}/")
-            links = page.eval_on_selector_all(
-                "a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
-            assert links == [["en", "/html/note/note.en.html"], ["ru", "/html/note/note.ru.html"]]
-            (data / "note.yaml").write_text(BROKEN, "utf-8")
-            page.wait_for_selector(".problems li", timeout=5000)
-            assert page.inner_text(".problems li") == f"{data}/{BROKEN_MESSAGE}"
-            assert "1 problem(s)" in page.inner_text("table")
-            assert [m for m in console if "Content Security Policy" in m] == []
-        finally:
-            browser.close()
+            chromium_page(tmp_path / "profile") as (page, console):
+        page.goto(f"http://127.0.0.1:{port}/")
+        links = page.eval_on_selector_all(
+            "a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+        assert links == [["en", "/html/note/note.en.html"], ["ru", "/html/note/note.ru.html"]]
+        (data / "note.yaml").write_text(BROKEN, "utf-8")
+        page.wait_for_selector(".problems li", timeout=5000)
+        assert page.inner_text(".problems li") == f"{data}/{BROKEN_MESSAGE}"
+        assert "1 problem(s)" in page.inner_text("table")
+        assert [m for m in console if "Content Security Policy" in m] == []
 
 
 # --- rebuilds ----------------------------------------------------------------------------------------

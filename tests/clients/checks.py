@@ -395,7 +395,10 @@ def pdfua_check(path: Path, skip: set[str]) -> None:
 def ua1_rules(path: Path, e: Expected | None) -> None:
     """The machine-checkable PDF/UA-1 rules that `pdfua` does not check, read with pikepdf:
     the identification in XMP, the catalog's flags, every font embedded (in the font
-    descriptors, beside pdffonts), every figure with alternative text, the document's title."""
+    descriptors, beside pdffonts), every figure with alternative text, the document's title, and
+    every table's data cells tied to their header cells (Matterhorn 15-003: a /TD names the /ID of
+    its /TH in /Headers, or the /TH carries a /Scope). pdfua's UA-15-003 asks only the /TH for a
+    /Scope or /Headers, so it warns on WeasyPrint's tables, which tie each /TD to its /TH by id."""
     import pikepdf
 
     problems: list[str] = []
@@ -429,6 +432,9 @@ def ua1_rules(path: Path, e: Expected | None) -> None:
                 if d is None or not any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")):
                     problems.append(f"page {n}: font {name} {font.get('/BaseFont')} not embedded")
         figures = alt = 0
+        header_ids: set[str] = set()
+        scoped = False
+        cells: list[list[str]] = []  # the /Headers of each /TD
         stack = [root.StructTreeRoot] if "/StructTreeRoot" in root else []
         seen: set[tuple[int, int]] = set()
         while stack:
@@ -444,14 +450,27 @@ def ua1_rules(path: Path, e: Expected | None) -> None:
                         alt += 1
                     else:
                         problems.append("a /Figure without /Alt")
+                attributes = node.get("/A")
+                attributes = attributes if isinstance(attributes, pikepdf.Dictionary) else {}
+                if node.get("/S") == "/TH":
+                    if "/ID" in node:
+                        header_ids.add(str(node.ID))
+                    scoped = scoped or "/Scope" in attributes
+                elif node.get("/S") == "/TD":
+                    cells.append([str(h) for h in attributes.get("/Headers", [])])
                 kids = node.get("/K")
                 if kids is not None:
                     stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
             elif isinstance(node, pikepdf.Array):
                 stack.extend(node)
+        if header_ids and not scoped:
+            untied = [c for c in cells if not c or not set(c) <= header_ids]
+            if untied:
+                problems.append(f"{len(untied)} of {len(cells)} table cell(s) with no /Headers naming "
+                                "a header cell, and no /TH with a /Scope")
     verdict("ua1-rules", str(path), problems,
             f"Marked, StructTreeRoot, /Lang {lang}, DisplayDocTitle, pdfuaid:part 1, fonts embedded, "
-            f"{figures} figure(s) with alt")
+            f"{figures} figure(s) with alt, {len(cells)} table cell(s) tied to their headers")
 
 
 # ----------------------------------------------------------------------------- bad PDFs
@@ -460,8 +479,8 @@ def ua1_rules(path: Path, e: Expected | None) -> None:
 def make_bad(out: Path) -> None:
     """PDFs that must fail: a font not embedded (Helvetica, one of the standard 14), no title,
     no author, untagged; in its text a ligature, U+FFFD, a symbol split across lines (as text and
-    in a link's address) and a note before its call; and a copy with its cross-reference table
-    damaged."""
+    in a link's address) and a note before its call; a tagged copy whose table cell names no
+    header cell; and a copy with its cross-reference table damaged."""
     import pikepdf
 
     out.mkdir(parents=True, exist_ok=True)
@@ -490,12 +509,26 @@ def make_bad(out: Path) -> None:
     page.Contents = pdf_file.make_stream(ops)
     pdf_file.save(out / "unembedded-font.pdf")
 
+    # Tagged, with a table whose data cell names no header cell.
+    def element(kind: str, **entries: object) -> pikepdf.Dictionary:
+        return pdf_file.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
+                                                         S=pikepdf.Name("/" + kind), **entries))
+    header = element("TH", ID=pikepdf.String("h1"), A=pikepdf.Dictionary(O=pikepdf.Name.Table))
+    cell = element("TD", A=pikepdf.Dictionary(O=pikepdf.Name.Table))
+    table = element("Table", K=[element("TR", K=[header, cell])])
+    tree = pdf_file.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot,
+                                                     K=[element("Document", K=[table])]))
+    pdf_file.Root.StructTreeRoot = tree
+    pdf_file.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    pdf_file.save(out / "untied-table.pdf")
+
     data = bytearray((out / "unembedded-font.pdf").read_bytes())
     xref = data.rfind(b"startxref")
     data[xref:] = b"startxref\n999999\n%%EOF\n"
     data = data.replace(b"/Type /Pages", b"/Type /Pagez", 1)
     (out / "broken-xref.pdf").write_bytes(bytes(data))
-    print(f"wrote {out / 'unembedded-font.pdf'}\nwrote {out / 'broken-xref.pdf'}")
+    print(f"wrote {out / 'unembedded-font.pdf'}\nwrote {out / 'untied-table.pdf'}\n"
+          f"wrote {out / 'broken-xref.pdf'}")
 
 
 def main(argv: list[str]) -> int:
