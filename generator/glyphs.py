@@ -7,14 +7,21 @@ to bundle). A character none of them has would come out as an empty box; it is f
 layout, from the fonts' character maps, and reported at its place in the data. So is a character
 of a script whose system fonts are not installed, with the package that installs them. fontTools
 comes with WeasyPrint; this module does not load WeasyPrint, so that `check` can use it.
+
+Reading a font's character map with fontTools takes longer than the rest of a `check`; the code
+points of each font are kept in the user's cache (`cache_folder()`), keyed by the font file's
+path, size and modification time, so that a check loads fontTools only when a font changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import html
+import itertools
+import json
 import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -96,20 +103,150 @@ def _cmap(path: Path, family: str | None = None) -> set[int]:
     return set()  # the collection lacks the face: its characters are missing, and said so
 
 
+# --- the code points of each font, kept in the user's cache ------------------------------------
+
+CACHE_FILE = "glyphs-v1.json"  # the name changes with the format: an old one is never misread
+_LAST = 0x10FFFF
+
+
+def cache_folder() -> Path:
+    """Where factsheet keeps what it can make again: `$XDG_CACHE_HOME/factsheet`, else a folder
+    of the user's own in the temporary folder (`factsheet-<uid>`), as the PDF's font
+    configuration (pdf.py): the installed package may be read-only."""
+    cache = os.environ.get("XDG_CACHE_HOME")
+    return (Path(cache) / "factsheet" if cache
+            else Path(tempfile.gettempdir()) / f"factsheet-{os.getuid()}")
+
+
+def _ranges(points: Iterable[int]) -> list[list[int]]:
+    """[[first, last], ...]: a font's code points come in runs, a few hundred per font."""
+    out: list[list[int]] = []
+    for p in sorted(points):
+        if out and out[-1][1] == p - 1:
+            out[-1][1] = p
+        else:
+            out.append([p, p])
+    return out
+
+
+def _points(ranges: object) -> frozenset[int] | None:
+    """The code points of `ranges` as the cache file holds them; None unless they are exactly what
+    `_ranges` writes (a file damaged or written by something else is never believed)."""
+    if not isinstance(ranges, list):
+        return None
+    last = -1
+    for pair in ranges:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(type(v) is int for v in pair)
+                and last < pair[0] <= pair[1] <= _LAST):
+            return None
+        last = pair[1]
+    return frozenset(itertools.chain.from_iterable(range(a, b + 1) for a, b in ranges))
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """What tells that a font file is the one whose code points were kept: its path (and the
+    face, in a collection), size and modification time."""
+
+    key: str
+    size: int
+    mtime_ns: int
+
+    @staticmethod
+    def of(path: Path, family: str | None) -> _Stamp | None:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return _Stamp(f"{path.absolute()}\t{family or ''}", info.st_size, info.st_mtime_ns)
+
+
+def _read_cache(file: Path) -> dict[str, dict[str, object]]:
+    """The cache file's entries; none when it is missing, unreadable, not the user's own, or
+    not what this module writes."""
+    try:
+        with open(file, "rb") as f:
+            info = os.fstat(f.fileno())
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return {}  # someone else could have written it
+            loaded = json.loads(f.read())
+    except (OSError, ValueError):
+        return {}
+    fonts = loaded.get("fonts") if isinstance(loaded, dict) else None
+    if not isinstance(fonts, dict):
+        return {}
+    return {k: v for k, v in fonts.items() if isinstance(v, dict)}
+
+
+class _FontCache:
+    """The code points of each font file, from the cache file when its stamp still matches, else
+    read with fontTools and written back (atomically: a reader never sees half a file)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / CACHE_FILE
+        self.entries = _read_cache(self.file)
+        self.new: dict[str, dict[str, object]] = {}
+
+    def points(self, path: Path, family: str | None = None) -> frozenset[int]:
+        stamp = _Stamp.of(path, family)
+        if stamp is None:  # fontTools says what is wrong with the file
+            return frozenset(_cmap(path, family))
+        entry = self.entries.get(stamp.key)
+        if entry is not None and entry.get("size") == stamp.size and entry.get("mtime_ns") == stamp.mtime_ns:
+            kept = _points(entry.get("ranges"))
+            if kept is not None:
+                return kept
+        points = frozenset(_cmap(path, family))
+        self.new[stamp.key] = {"size": stamp.size, "mtime_ns": stamp.mtime_ns, "ranges": _ranges(points)}
+        return points
+
+    def save(self) -> None:
+        """Write the fonts read since the last save, with the entries of the file as it is now
+        (another process may have written it) whose font files still exist."""
+        if not self.new:
+            return
+        entries = {k: v for k, v in _read_cache(self.file).items()
+                   if Path(k.partition("\t")[0]).is_file()}
+        entries.update(self.new)
+        self.entries.update(self.new)
+        self.new = {}
+        folder = self.file.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".glyphs-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    json.dump({"fonts": entries}, f, separators=(",", ":"))
+                os.replace(tmp, self.file)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # the cache only saves time: without it, the next check reads the fonts again
+
+
+@cache
+def _font_cache() -> _FontCache:
+    return _FontCache(cache_folder())
+
+
 @cache
 def coverage() -> frozenset[int]:
     """Every code point one of the bundled fonts has a glyph for."""
-    points: set[int] = set()
-    for path in sorted(FONTS.glob("*.ttf")):
-        points |= _cmap(path)
-    return frozenset(points)
+    fonts = _font_cache()
+    points = frozenset[int]().union(*(fonts.points(path) for path in sorted(FONTS.glob("*.ttf"))))
+    fonts.save()
+    return points
 
 
 @cache
 def _system_coverage(faces: tuple[tuple[str, Path], ...]) -> frozenset[int]:
     # One file per family: the bold faces of a family have the characters of its regular one.
     first = dict(reversed(faces))
-    return frozenset(p for family, path in first.items() for p in _cmap(path, family))
+    fonts = _font_cache()
+    points = frozenset[int]().union(*(fonts.points(path, family) for family, path in first.items()))
+    fonts.save()
+    return points
 
 
 def _installed_coverage() -> frozenset[int]:
@@ -130,7 +267,7 @@ def missing(text: str) -> list[str]:
     """The distinct characters of `text` no font of the PDF has, in order of first appearance
     (the system fonts' characters are looked up only when the bundled fonts lack some)."""
     have = coverage()
-    chars = list(dict.fromkeys(c for c in text if ord(c) not in have and _printable(c)))
+    chars = [c for c in dict.fromkeys(text) if ord(c) not in have and _printable(c)]
     if chars:
         more = _installed_coverage()
         chars = [c for c in chars if ord(c) not in more]
