@@ -11,6 +11,7 @@ quotes are paired across the parts, and every change stays in the part it belong
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -184,7 +185,11 @@ _OPENERS = set("([{<«‹„‚“‘—–-/" + _SPACES + "\n\t")
 
 @dataclass
 class _Text:
-    """The characters of a text, each with the part it came from and whether it may change."""
+    """The characters of a text, each with the part it came from and whether it may change.
+
+    `parts` never decreases along the text: each part's characters are one run (`sub` gives a
+    replacement the part of its first character, which lies between those of its neighbours).
+    """
 
     chars: list[str] = field(default_factory=list)
     parts: list[int] = field(default_factory=list)
@@ -196,7 +201,10 @@ class _Text:
 
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
         """Replace every match that touches no fixed character (an empty match inserts)."""
-        for m in reversed(list(pattern.finditer(str(self)))):
+        matches = list(pattern.finditer(str(self)))
+        if not matches:
+            return
+        for m in reversed(matches):
             a, b = m.span()
             inside = a == b and 0 < a < len(self.fixed) and self.fixed[a - 1] and self.fixed[a]
             if inside or any(self.fixed[a:b]):
@@ -228,6 +236,11 @@ def typeset(parts: Sequence[str | None], rules: Rules) -> list[str | None]:
     _quotes(text, rules)
     _dashes(text, rules)
     _spaces(text, rules)
+    if not rules.isolate and text.parts == sorted(text.parts):  # always sorted: see _Text
+        # Each part is one run of the characters: joined whole, not character by character.
+        ends = [bisect.bisect_left(text.parts, i) for i in range(len(parts) + 1)]
+        return [None if part is None else "".join(text.chars[ends[i]:ends[i + 1]])
+                for i, part in enumerate(parts)]
     out: list[list[str]] = [[] for _ in parts]
     spans = [*text.span, -1]
     for k, (c, p) in enumerate(zip(text.chars, text.parts, strict=True)):
@@ -263,7 +276,11 @@ def _quotes(text: _Text, rules: Rules) -> None:
     def level_close(level: int) -> str:
         return o_close if level % 2 == 0 else i_close
 
-    for k in range(n):
+    # Only quotes change anything below: the other characters are skipped unseen (`chars[k]` is
+    # changed only at k, so the positions found first stay those of the quotes).
+    quotes = re.compile("[\"'" + re.escape(rules.quotes) + "]")
+    for m in quotes.finditer("".join(chars)):
+        k = m.start()
         c = chars[k]
         if text.fixed[k]:
             continue
