@@ -11,6 +11,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,7 @@ def read_text(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
         raise DataError([Problem(_offset_pos(text, bad.start(), display),
                                  f"the control character U+{ord(bad[0]):04X} is not allowed in "
                                  "a data file; remove it")])
-    return _build(text, display)
+    return _built(text, display)
 
 
 def _read_capped(path: Path, start: Position) -> bytes:
@@ -255,6 +256,12 @@ def _build(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
         raise DataError([Problem(root.pos, f"the file must hold one mapping (title:, languages:, ...), "
                                             f"not {what}")])
     return root, tuple(problems.problems)
+
+
+# The same text is read more than once in a run (`check` reads a data file for the document, then
+# for the state of each translation): its tree, immutable, is built once. Never a file's bytes:
+# they are read, capped and decoded on every call, and what they hold now decides.
+_built = lru_cache(maxsize=8)(_build)
 
 
 def _block_indent(lines: list[str], header_line: int) -> int:
