@@ -21,18 +21,18 @@ import itertools
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from .errors import Position, Problem
 from .model import Document, Localized, Plural, Text
 
-FONTS = Path(str(resources.files("generator") / "fonts"))
+# Beside this module, as files: WeasyPrint and fontTools read them by path. (Not through
+# importlib.resources, which `check` would import for this alone.)
+FONTS = Path(__file__).parent / "fonts"
 BUNDLED_FAMILIES = ("Noto Serif", "Noto Sans", "Noto Naskh Arabic")
 MAX_NAMED = 5  # characters named per text; the rest are counted
 
@@ -114,8 +114,11 @@ def cache_folder() -> Path:
     of the user's own in the temporary folder (`factsheet-<uid>`), as the PDF's font
     configuration (pdf.py): the installed package may be read-only."""
     cache = os.environ.get("XDG_CACHE_HOME")
-    return (Path(cache) / "factsheet" if cache
-            else Path(tempfile.gettempdir()) / f"factsheet-{os.getuid()}")
+    if cache:
+        return Path(cache) / "factsheet"
+    import tempfile  # here: a check with XDG_CACHE_HOME set does without it
+
+    return Path(tempfile.gettempdir()) / f"factsheet-{os.getuid()}"
 
 
 def _ranges(points: Iterable[int]) -> list[list[int]]:
@@ -129,9 +132,9 @@ def _ranges(points: Iterable[int]) -> list[list[int]]:
     return out
 
 
-def _points(ranges: object) -> frozenset[int] | None:
-    """The code points of `ranges` as the cache file holds them; None unless they are exactly what
-    `_ranges` writes (a file damaged or written by something else is never believed)."""
+def _checked(ranges: object) -> list[list[int]] | None:
+    """`ranges` as the cache file holds them, if they are exactly what `_ranges` writes: a file
+    damaged or written by something else is never believed."""
     if not isinstance(ranges, list):
         return None
     last = -1
@@ -140,25 +143,29 @@ def _points(ranges: object) -> frozenset[int] | None:
                 and last < pair[0] <= pair[1] <= _LAST):
             return None
         last = pair[1]
-    return frozenset(itertools.chain.from_iterable(range(a, b + 1) for a, b in ranges))
+    return ranges
 
 
-@dataclass(frozen=True)
-class _Stamp:
+def _points(ranges: Iterable[list[int]]) -> frozenset[int]:
+    """The code points of several fonts' ranges: the ranges merged first, so that each point is
+    added once (the fonts share most of theirs)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(ranges):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return frozenset(itertools.chain.from_iterable(range(a, b + 1) for a, b in merged))
+
+
+def _stamp(path: Path, family: str | None) -> tuple[str, int, int] | None:
     """What tells that a font file is the one whose code points were kept: its path (and the
-    face, in a collection), size and modification time."""
-
-    key: str
-    size: int
-    mtime_ns: int
-
-    @staticmethod
-    def of(path: Path, family: str | None) -> _Stamp | None:
-        try:
-            info = path.stat()
-        except OSError:
-            return None
-        return _Stamp(f"{path.absolute()}\t{family or ''}", info.st_size, info.st_mtime_ns)
+    face, in a collection) as the key, its size and modification time."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return f"{path.absolute()}\t{family or ''}", info.st_size, info.st_mtime_ns
 
 
 def _read_cache(file: Path) -> dict[str, dict[str, object]]:
@@ -179,26 +186,28 @@ def _read_cache(file: Path) -> dict[str, dict[str, object]]:
 
 
 class _FontCache:
-    """The code points of each font file, from the cache file when its stamp still matches, else
-    read with fontTools and written back (atomically: a reader never sees half a file)."""
+    """The code points of each font file (as ranges), from the cache file when its stamp still
+    matches, else read with fontTools and written back (atomically: a reader never sees half a
+    file)."""
 
     def __init__(self, folder: Path) -> None:
         self.file = folder / CACHE_FILE
         self.entries = _read_cache(self.file)
         self.new: dict[str, dict[str, object]] = {}
 
-    def points(self, path: Path, family: str | None = None) -> frozenset[int]:
-        stamp = _Stamp.of(path, family)
+    def ranges(self, path: Path, family: str | None = None) -> list[list[int]]:
+        stamp = _stamp(path, family)
         if stamp is None:  # fontTools says what is wrong with the file
-            return frozenset(_cmap(path, family))
-        entry = self.entries.get(stamp.key)
-        if entry is not None and entry.get("size") == stamp.size and entry.get("mtime_ns") == stamp.mtime_ns:
-            kept = _points(entry.get("ranges"))
+            return _ranges(_cmap(path, family))
+        key, size, mtime_ns = stamp
+        entry = self.entries.get(key)
+        if entry is not None and entry.get("size") == size and entry.get("mtime_ns") == mtime_ns:
+            kept = _checked(entry.get("ranges"))
             if kept is not None:
                 return kept
-        points = frozenset(_cmap(path, family))
-        self.new[stamp.key] = {"size": stamp.size, "mtime_ns": stamp.mtime_ns, "ranges": _ranges(points)}
-        return points
+        ranges = _ranges(_cmap(path, family))
+        self.new[key] = {"size": size, "mtime_ns": mtime_ns, "ranges": ranges}
+        return ranges
 
     def save(self) -> None:
         """Write the fonts read since the last save, with the entries of the file as it is now
@@ -211,6 +220,8 @@ class _FontCache:
         self.entries.update(self.new)
         self.new = {}
         folder = self.file.parent
+        import tempfile
+
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".glyphs-", suffix=".tmp")
@@ -234,7 +245,7 @@ def _font_cache() -> _FontCache:
 def coverage() -> frozenset[int]:
     """Every code point one of the bundled fonts has a glyph for."""
     fonts = _font_cache()
-    points = frozenset[int]().union(*(fonts.points(path) for path in sorted(FONTS.glob("*.ttf"))))
+    points = _points(r for path in sorted(FONTS.glob("*.ttf")) for r in fonts.ranges(path))
     fonts.save()
     return points
 
@@ -244,7 +255,7 @@ def _system_coverage(faces: tuple[tuple[str, Path], ...]) -> frozenset[int]:
     # One file per family: the bold faces of a family have the characters of its regular one.
     first = dict(reversed(faces))
     fonts = _font_cache()
-    points = frozenset[int]().union(*(fonts.points(path, family) for family, path in first.items()))
+    points = _points(r for family, path in first.items() for r in fonts.ranges(path, family))
     fonts.save()
     return points
 
@@ -327,8 +338,14 @@ def _texts(value: object, langs: Iterable[str]) -> Iterator[Text]:
         for item in value:
             yield from _texts(item, langs)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from _texts(getattr(value, f.name), langs)
+        for name in _field_names(type(value)):
+            yield from _texts(getattr(value, name), langs)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    # Asked for every object of the document: `dataclasses.fields` builds its answer each time.
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _strings(value: object, pos: Position) -> Iterator[tuple[str, Position]]:
@@ -349,8 +366,8 @@ def _strings(value: object, pos: Position) -> Iterator[tuple[str, Position]]:
             yield from _strings(item, pos)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type) and not isinstance(value, Position):
         here = getattr(value, "pos", pos)
-        for f in dataclasses.fields(value):
-            yield from _strings(getattr(value, f.name), here if isinstance(here, Position) else pos)
+        for name in _field_names(type(value)):
+            yield from _strings(getattr(value, name), here if isinstance(here, Position) else pos)
 
 
 def document_problems(doc: Document, langs: Iterable[str]) -> list[Problem]:

@@ -228,7 +228,7 @@ def test_a_cache_that_cannot_be_written_costs_time_only(cache_home: Path,
     def refused(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(glyphs.tempfile, "mkstemp", refused)
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
     assert glyphs.coverage() == _cold_coverage()
     assert not cache_home.exists()
 
