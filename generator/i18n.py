@@ -12,7 +12,6 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
@@ -31,15 +30,24 @@ _CLDR_ALIASES = {"en": "en_001"}
 UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 CATALOG_DOMAIN = "factsheet"
+# The package's own files, beside this module (not through importlib.resources, which `check`
+# would import for them alone).
+PACKAGE = Path(__file__).parent
 
 
 def locale_of(code: str) -> Locale:
     """The CLDR locale of a language code as written in data; ValueError when unknown."""
     try:
-        return Locale.parse(_CLDR_ALIASES.get(code, code))
+        return _parsed(_CLDR_ALIASES.get(code, code))
     except (UnknownLocaleError, ValueError, TypeError):
         raise ValueError(f"unknown language {code!r}; expected a CLDR locale identifier such as "
                          "en, ru, fr, en_GB or zh_Hans") from None
+
+
+@cache
+def _parsed(identifier: str) -> Locale:
+    # Asked for each localized value of a document: parsed once per language.
+    return Locale.parse(identifier)
 
 
 def language_problem(code: str) -> str | None:
@@ -68,7 +76,7 @@ def un_names() -> dict[str, dict[str, str]]:
     The table's columns other than `code` and `status` are languages; adding a column adds the
     UN's names in that language, with no code to change.
     """
-    text = (resources.files("generator") / "tables" / "un_names.tsv").read_text("utf-8")
+    text = (PACKAGE / "tables" / "un_names.tsv").read_text("utf-8")
     rows = csv.DictReader(io.StringIO(text), delimiter="\t")
     return {r["code"]: {k: v for k, v in r.items() if k not in ("code", "status")} for r in rows}
 
@@ -124,7 +132,7 @@ def _currencies() -> frozenset[str]:
 
 @cache
 def catalog_locales() -> tuple[str, ...]:
-    root = resources.files("generator") / "locale"
+    root = PACKAGE / "locale"
     return tuple(sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES").is_dir()))
 
 
@@ -142,7 +150,7 @@ def translations(code: str) -> gettext.NullTranslations:
 
     locale = locale_of(code)
     for name in (str(locale), locale.language):
-        po = resources.files("generator") / "locale" / name / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+        po = PACKAGE / "locale" / name / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
         if po.is_file():
             with po.open("rb") as f:
                 catalog = read_po(f, locale=name, domain=CATALOG_DOMAIN)
@@ -170,7 +178,6 @@ class Formatter:
         self.tag = bcp47(code)
         self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
         self._dates = DateFormatter(self.locale)
-        self._collator = _collator(str(self.locale))
         self.typography: Rules = rules_for(self.locale)
         # The language of the template's own words: English where the language has no catalog.
         self.words_tag = self.tag if has_catalog(code) else "en"
@@ -235,7 +242,12 @@ class Formatter:
 
     def sort_key(self, text: str) -> bytes:
         """The key that orders texts as the language's alphabet does (its CLDR tailoring)."""
-        return self._collator.sort_key(text)
+        return self._sorter.sort_key(text)
+
+    @cached_property
+    def _sorter(self) -> _Collator:
+        # On first use: ICU's library is loaded only for documents that sort names.
+        return _collator(str(self.locale))
 
     # the template's own words
     def gettext(self, message: str) -> str:

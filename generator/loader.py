@@ -6,7 +6,6 @@ at once, each with its `file:line:column`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -431,6 +430,8 @@ def _url_problem(url: str) -> str | None:
 
 
 def _suggest(key: str, names: tuple[str, ...]) -> str:
+    import difflib  # here: only a misspelt key pays for it
+
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -6,7 +6,6 @@ so that a whole file is checked in one pass and all of its problems are reported
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -222,6 +221,8 @@ def missing_translation(what: str, lang: str) -> str:
 
 def unknown_key(key: str, fields: dict[str, bool] | tuple[str, ...], what: str) -> str:
     names = list(fields)
+    import difflib  # here: only a misspelt key pays for it
+
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown key {key!r} in {what}{hint} (expected: {', '.join(names)})"

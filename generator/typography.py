@@ -195,15 +195,19 @@ class _Text:
     parts: list[int] = field(default_factory=list)
     fixed: list[bool] = field(default_factory=list)
     span: list[int] = field(default_factory=list)  # the protected span a character belongs to, or -1
+    joined: str | None = None  # `chars` joined, until they change (most passes change nothing)
 
     def __str__(self) -> str:
-        return "".join(self.chars)
+        if self.joined is None:
+            self.joined = "".join(self.chars)
+        return self.joined
 
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
         """Replace every match that touches no fixed character (an empty match inserts)."""
         matches = list(pattern.finditer(str(self)))
         if not matches:
             return
+        self.joined = None
         for m in reversed(matches):
             a, b = m.span()
             inside = a == b and 0 < a < len(self.fixed) and self.fixed[a - 1] and self.fixed[a]
@@ -279,6 +283,7 @@ def _quotes(text: _Text, rules: Rules) -> None:
     # Only quotes change anything below: the other characters are skipped unseen (`chars[k]` is
     # changed only at k, so the positions found first stay those of the quotes).
     quotes = re.compile("[\"'" + re.escape(rules.quotes) + "]")
+    text.joined = None  # the characters below change in place
     for m in quotes.finditer("".join(chars)):
         k = m.start()
         c = chars[k]
