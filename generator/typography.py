@@ -170,13 +170,27 @@ def unbreakable(locale: Locale) -> re.Pattern[str]:
 
 OPAQUE = "\ue000"  # stands for what is not text inside a paragraph (code, a footnote call)
 
-# What is never typeset: document symbols, links, e-mail addresses.
-_PROTECTED = re.compile(
-    _SYMBOL
-    + r"|\b(?:https?|ftp|mailto):[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
-    r"|\bwww\.[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|</?[A-Za-z][^<>\n]*>")  # raw HTML, shown as text exactly as written
+# What is never typeset: document symbols, links, e-mail addresses; each with what it cannot match
+# without. A text is searched for those it may hold only: an alternative that matches nowhere in
+# a text changes none of the others' matches, and the e-mail addresses' tries every position.
+_PROTECTED = (
+    ("/", _SYMBOL),
+    (":", r"\b(?:https?|ftp|mailto):[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"),
+    ("www.", r"\bwww\.[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"),
+    ("@", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    ("<", r"</?[A-Za-z][^<>\n]*>"),  # raw HTML, shown as text exactly as written
+)
+
+
+@cache
+def _protected_pattern(present: tuple[bool, ...]) -> re.Pattern[str] | None:
+    alternatives = [pattern for (_, pattern), here in zip(_PROTECTED, present, strict=True) if here]
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
+def _protected(text: str) -> list[re.Match[str]]:
+    pattern = _protected_pattern(tuple(needle in text for needle, _ in _PROTECTED))
+    return list(pattern.finditer(text)) if pattern else []
 
 _SPACES = " \u00a0\u202f\u2009"
 _CLOSERS = set(".,;:!?)]}»›…" + "。，；：！？）") | {OPAQUE}
@@ -233,7 +247,7 @@ def typeset(parts: Sequence[str | None], rules: Rules) -> list[str | None]:
         text.parts += [i] * len(chars)
         text.fixed += [part is None] * len(chars)
         text.span += [-1] * len(chars)
-    for n, m in enumerate(_PROTECTED.finditer(str(text))):
+    for n, m in enumerate(_protected(str(text))):
         for k in range(*m.span()):
             text.fixed[k] = True
             text.span[k] = n
@@ -335,10 +349,16 @@ _NUMBER_RANGE = re.compile(r"(?<![\w/.,\-\u2013])(\d+)[-\u2013](\d+)(?![\w/\-\u2
 
 
 def _dashes(text: _Text, rules: Rules) -> None:
+    here = str(text)
+    if "-" not in here and EN_DASH not in here and EM_DASH not in here:
+        return  # neither pattern can match (searching says so only after trying every position)
     # A dash never starts a line: the space before it does not break.
     text.sub(_SPACED_DASH, lambda m: f"{NBSP}{rules.dash} ")
     # A range of numbers: an en dash, and no line break after it.
     text.sub(_NUMBER_RANGE, lambda m: f"{m[1]}{EN_DASH}{WJ}{m[2]}")
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @cache
@@ -359,11 +379,13 @@ def _sign_pattern(signs: frozenset[str]) -> re.Pattern[str]:
 def _spaces(text: _Text, rules: Rules) -> None:
     if rules.short_words:
         text.sub(_word_pattern(rules.short_words, after=False), lambda m: m[0][:-1] + NBSP)
-    if rules.number_signs:
+    # The next three match next to a digit only (`№ 5`, `5 %`, `50 000`).
+    digits = _DIGIT.search(str(text)) is not None
+    if rules.number_signs and digits:
         text.sub(_sign_pattern(rules.number_signs), lambda m: m[0][:-1] + NBSP)
-    if rules.units:
+    if rules.units and digits:
         text.sub(_word_pattern(rules.units, after=True), lambda m: NBSP)
-    if rules.group_space:
+    if rules.group_space and digits:
         group = rules.group_space
         text.sub(re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d]|[.,]\d)"),
                  lambda m: m[0].replace(" ", group))
