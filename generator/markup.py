@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
@@ -98,6 +99,13 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
+@lru_cache(maxsize=512)
+def _tokens(source: str) -> tuple[Token, ...]:
+    # A text the editions share (one text for every language, a symbol) is parsed once: tokens
+    # are never changed once parsed (typesetting and rendering copy those they change).
+    return tuple(_MD.parse(source, {}))
+
+
 def parse(text: Text, known: Callable[[str], bool],
           rules: Rules | None = None) -> tuple[Fragment, list[Problem]]:
     """Parse one LM text; `known(key)` says whether a citation key exists.
@@ -106,7 +114,7 @@ def parse(text: Text, known: Callable[[str], bool],
     language's typography (`typography.py`).
     """
     problems: list[Problem] = []
-    tokens = _MD.parse(text.value, {})
+    tokens = list(_tokens(text.value))
     if rules is not None:
         tokens = typeset_tokens(tokens, rules)
     notes: list[Note] = []
