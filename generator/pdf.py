@@ -96,6 +96,10 @@ import weasyprint  # noqa: E402 - FONTCONFIG_FILE must be set first
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
+from . import footnote_policy  # noqa: E402
+
+footnote_policy.apply()
+
 FACING_OVER = 4  # pages: a longer document is printed on facing pages
 # The date an attachment carries when the edition has none: any fixed date keeps builds
 # byte-identical; WeasyPrint would otherwise stamp the time of the build.
