@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 from . import __version__
 from .errors import UsageError
+from .glyphs import SYSTEM_FONTS
 
 MANIFEST = ".factsheet-manifest.json"
 
@@ -58,6 +59,17 @@ def package_fingerprint() -> str:
         if name.endswith(".py") and "/" not in name:
             digest.update(f"code/{name}\0".encode())
             digest.update(item.read_bytes())
+    # The system's fonts that print some scripts (Noto CJK): a new version of their package, or
+    # FACTSHEET_CJK_FONTS naming another folder, rebuilds. Their size and time, not their
+    # bytes: the four collections weigh 100 MB.
+    for system in SYSTEM_FONTS:
+        for family, path in system.paths():
+            try:
+                stat = path.stat()
+                state = f"{stat.st_size}:{stat.st_mtime_ns}"
+            except OSError:
+                state = "absent"
+            digest.update(f"system/{family}/{path}\0{state}\0".encode())
     return digest.hexdigest()
 
 

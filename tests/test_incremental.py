@@ -203,6 +203,27 @@ def test_what_of_the_package_changes_the_fingerprint(package: Path, change: str,
         assert plan.package_fingerprint() != before
 
 
+def test_the_system_fonts_version_changes_the_fingerprint(package: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.glyphs import CJK
+
+    fonts = tmp_path / "cjk"
+    fonts.mkdir()
+    for _, name in CJK.faces:
+        (fonts / name).write_bytes(b"version 1")
+    monkeypatch.setenv(CJK.variable, str(fonts))
+    before = plan.package_fingerprint()
+    plan.package_fingerprint.cache_clear()
+    assert plan.package_fingerprint() == before  # asked again: the same
+    plan.package_fingerprint.cache_clear()
+    upgraded = fonts / CJK.faces[0][1]
+    upgraded.write_bytes(b"version 2.0")
+    assert plan.package_fingerprint() != before
+    plan.package_fingerprint.cache_clear()
+    upgraded.unlink()
+    assert plan.package_fingerprint() != before
+
+
 def test_another_package_rebuilds_everything(data: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
