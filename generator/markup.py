@@ -99,11 +99,18 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
-@lru_cache(maxsize=512)
+MAX_KEPT_TEXT = 16 * 1024  # characters: the tokens of longer texts are not kept (memory, `serve`)
+
+
+@lru_cache(maxsize=256)
+def _kept_tokens(source: str) -> tuple[Token, ...]:
+    return tuple(_MD.parse(source, {}))
+
+
 def _tokens(source: str) -> tuple[Token, ...]:
     # A text the editions share (one text for every language, a symbol) is parsed once: tokens
     # are never changed once parsed (typesetting and rendering copy those they change).
-    return tuple(_MD.parse(source, {}))
+    return _kept_tokens(source) if len(source) <= MAX_KEPT_TEXT else tuple(_MD.parse(source, {}))
 
 
 def parse(text: Text, known: Callable[[str], bool],

@@ -94,7 +94,7 @@ def read_text(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
         raise DataError([Problem(_offset_pos(text, bad.start(), display),
                                  f"the control character U+{ord(bad[0]):04X} is not allowed in "
                                  "a data file; remove it")])
-    return _built(text, display)
+    return _build(text, display) if len(text) > MAX_KEPT_TEXT else _built(text, display)
 
 
 def _read_capped(path: Path, start: Position) -> bytes:
@@ -260,7 +260,10 @@ def _build(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
 
 # The same text is read more than once in a run (`check` reads a data file for the document, then
 # for the state of each translation): its tree, immutable, is built once. Never a file's bytes:
-# they are read, capped and decoded on every call, and what they hold now decides.
+# they are read, capped and decoded on every call, and what they hold now decides. A text over
+# MAX_KEPT_TEXT characters (five times a long document) is built every time, so that what is
+# kept stays a few megabytes in a process that lives long (`serve`).
+MAX_KEPT_TEXT = 256 * 1024
 _built = lru_cache(maxsize=8)(_build)
 
 

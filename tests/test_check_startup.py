@@ -98,3 +98,17 @@ def test_check_loads_no_library_it_does_not_need(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                                 env=env)
     assert result.stdout.splitlines()[-1].split() == ["yaml", "markdown_it"]  # the probe works
+
+
+def test_long_texts_are_not_kept(tmp_path: Path) -> None:
+    """What a long-lived process keeps stays small: a long file's tree and a long text's tokens are
+    made again each time, and are the same."""
+    data = tmp_path / "long.yaml"
+    data.write_text("a: " + "x" * yamltree.MAX_KEPT_TEXT + "\n", "utf-8")
+    yamltree._built.cache_clear()
+    assert yamltree.read(data, "long.yaml") == yamltree.read(data, "long.yaml")
+    assert yamltree._built.cache_info().currsize == 0
+    markup._kept_tokens.cache_clear()
+    long = Text("word " * markup.MAX_KEPT_TEXT, Position("x", 1, 1))
+    assert markup.parse(long, lambda key: True)[0] == markup.parse(long, lambda key: True)[0]
+    assert markup._kept_tokens.cache_info().currsize == 0
