@@ -191,8 +191,16 @@ class Runner(Generic[T, R]):
         try:
             while self._pending or running:
                 while self._pending and (limit is None or len(running) < limit):
-                    job = self._pop()
-                    running[pool.submit(self.fn, job)] = job
+                    entry = heapq.heappop(self._pending)
+                    try:
+                        running[pool.submit(self.fn, entry[2])] = entry[2]
+                    except BrokenProcessPool:
+                        if not running:
+                            raise  # no job of ours broke it: the workers cannot start
+                        # A worker died since the last wait: the job waits for the new pool,
+                        # and the wait below finds the jobs that broke with the pool.
+                        heapq.heappush(self._pending, entry)
+                        break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for future in done:

@@ -11,7 +11,8 @@ import pty
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,52 @@ def test_an_exception_is_the_result_of_its_job_only() -> None:
         results = dict(runner)
         assert [results[n] for n in (0, 1, 2, 4)] == [0, 1, 2, 4]
         assert isinstance(results[3], ValueError) and str(results[3]) == "three"
+
+
+class _DyingPool:
+    """A pool in this process whose worker dies on job 13, and which then, like a
+    ProcessPoolExecutor, refuses every job submitted to it."""
+
+    def __init__(self, pools: list[_DyingPool]) -> None:
+        self.broken = False
+        pools.append(self)
+
+    def submit(self, fn: Callable[[int], int], job: int) -> Future[int]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.broken:
+            raise BrokenProcessPool("A child process terminated abruptly")
+        future: Future[int] = Future()
+        if job == 13:
+            self.broken = True
+            future.set_exception(BrokenProcessPool("A child process terminated abruptly"))
+        else:
+            future.set_result(fn(job))
+        return future
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass
+
+    def __enter__(self) -> _DyingPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def test_a_worker_dying_before_the_next_job_is_submitted_fails_its_job_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool breaks between two waits: submitting the next job raises, and that job waits for
+    the new pool instead of ending the build."""
+    pools: list[_DyingPool] = []
+    runner: Runner[int, int] = Runner(_square, workers=2)
+    monkeypatch.setattr(runner, "_pool", lambda workers: _DyingPool(pools))
+    for n, weight in [(1, 3), (13, 2), (2, 1), (3, 0)]:
+        runner.add(n, weight)
+    results = dict(runner)
+    assert {n: results[n] for n in (1, 2, 3)} == {1: 1, 2: 4, 3: 9}
+    assert type(results[13]).__name__ == "BrokenProcessPool"
+    assert len(pools) == 3  # the first, the new one, and the one job 13 ran alone in
 
 
 def _recording(task: Job | EditionJob) -> Checked | EditionMade:
