@@ -31,7 +31,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import escape as xml_escape
 
 from .errors import RenderError
-from .glyphs import FONTS, SYSTEM_FONTS
+from .glyphs import FONTS, SYSTEM_FONTS, cache_folder
 from .render import Page
 
 
@@ -49,9 +49,7 @@ def fontconfig_file() -> Path:
     installed package may be read-only. Its name is a hash of its content, so processes never
     see each other's half-written file, and a package moved elsewhere gets its own.
     """
-    cache = os.environ.get("XDG_CACHE_HOME")
-    base = (Path(cache) / "factsheet" if cache
-            else Path(tempfile.gettempdir()) / f"factsheet-{os.getuid()}")
+    base = cache_folder()
     cache_dir = base / "fontconfig-cache"
     faces = [(family, path) for system in SYSTEM_FONTS for family, path in system.paths()]
     folders = sorted({str(path.parent) for _, path in faces})

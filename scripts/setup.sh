@@ -35,3 +35,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,dask]'
   touch "$stamp"
 fi
+# The package's bytecode, compiled ahead: where PYTHONDONTWRITEBYTECODE is set, every command
+# would compile it again (about 0.08 s of each start of `factsheet check`).
+.venv/bin/python -m compileall -q generator >/dev/null
