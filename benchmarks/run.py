@@ -10,7 +10,7 @@ in 2 languages) and prints, measured side by side in one run, each figure with i
 - a no-op rebuild and a one-file-changed rebuild against the full build;
 - the peak memory of a worker building the 50-page document;
 - cold `factsheet check data/` (with the fonts' code points cached, and not) and `factsheet --help`.
-Figures, never assertions: the tests do not time anything. `--quick` (8 documents, 3 runs) checks
+Figures, never assertions: the tests do not time anything. `--quick` (6 documents, 3 runs, 1 pair) checks
 that the benchmark works; its figures are not the targets' measure.
 """
 

@@ -7,14 +7,16 @@ goes to the next page. For a brief every claim's source is at the foot of its pa
 break before that line is the better choice: it is what WeasyPrint does when the page holds no
 footnote, and what it did before.
 
-WeasyPrint asks whether the page holds footnotes (`if context.current_page_footnotes`) only to
-decide that move, in the line layout and in the column layout. `apply()` makes the page's list
-of footnotes answer "no" to that question alone: it is a list like any other for everything else
-(append, remove, membership, iteration), and while the footnote area is laid out and while a
-column reports the notes that overflow it (which must still happen), WeasyPrint sees the plain
-list. Measured on the benchmark's synthetic documents: no note is moved away from its call in
-the first layout (10 of 117 were on the 50-page one), so the document is laid out once instead
-of four times, on 42 pages instead of 53 (the page breaks the later layouts forced).
+WeasyPrint asks whether the page holds footnotes (`if context.current_page_footnotes`) in two
+places only: to decide that move in the line layout, and before a column reports the notes that
+overflow it. `apply()` makes the page's list of footnotes answer "no" to that question: it is a
+list like any other for everything else (append, remove, membership, iteration), and while the
+footnote area is laid out and while a column reports its notes (which must still happen),
+WeasyPrint sees the plain list.
+
+Measured on the benchmark's synthetic documents: no note is moved away from its call in the
+first layout (10 of 117 were on the 50-page one), so the document is laid out once instead of
+four times, on 42 pages instead of 53 (the page breaks the later layouts forced).
 
 pdf.write_pdf still checks every layout, and fixes a note WeasyPrint moves for another reason.
 """

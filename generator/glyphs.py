@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -168,13 +169,28 @@ def _stamp(path: Path, family: str | None) -> tuple[str, int, int] | None:
     return f"{path.absolute()}\t{family or ''}", info.st_size, info.st_mtime_ns
 
 
-def _read_cache(file: Path) -> dict[str, dict[str, object]]:
-    """The cache file's entries; none when it is missing, unreadable, not the user's own, or
-    not what this module writes."""
+def own_folder(folder: Path) -> bool:
+    """Whether `folder` is a folder (not a link) of this user's that nobody else can write
+    into: in the shared temporary folder, another user could have made `factsheet-<uid>` first
+    and put a cache or a font configuration of theirs in it."""
     try:
-        with open(file, "rb") as f:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _read_cache(file: Path) -> dict[str, dict[str, object]]:
+    """The cache file's entries; none when it is missing, unreadable, not the user's own (or in
+    a folder that is not), not a regular file (a pipe is never waited for), or not what this
+    module writes."""
+    if not own_folder(file.parent):
+        return {}
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
             info = os.fstat(f.fileno())
-            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
                 return {}  # someone else could have written it
             loaded = json.loads(f.read())
     except (OSError, ValueError):
@@ -224,6 +240,8 @@ class _FontCache:
 
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not own_folder(folder):
+                return
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".glyphs-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:

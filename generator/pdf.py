@@ -18,6 +18,7 @@ import logging
 import mimetypes
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import escape as xml_escape
 
 from .errors import RenderError
-from .glyphs import FONTS, SYSTEM_FONTS, cache_folder
+from .glyphs import FONTS, SYSTEM_FONTS, cache_folder, own_folder
 from .render import Page
 
 
@@ -77,8 +78,14 @@ def fontconfig_file() -> Path:
     digest = hashlib.sha256(config.encode()).hexdigest()[:16]
     path = base / f"fonts-{digest}.conf"
     try:
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as e:
+        raise RenderError(f"cannot make the cache folder {base}: {e.strerror or e}") from e
+    if not own_folder(base):
+        raise RenderError(f"the cache folder {base} is not a folder of this user's that only they "
+                          "can write into: remove it, or set XDG_CACHE_HOME")
+    try:
         if not path.is_file():
-            base.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=base, prefix=".fonts-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(config)
@@ -166,8 +173,17 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
         if scheme == "file" and not parsed.netloc:
             path = Path(unquote(parsed.path)).resolve()
             if any(path.is_relative_to(root) for root in _roots()) and path.is_file():
-                with path.open("rb") as f:
-                    size = os.fstat(f.fileno()).st_size
+                # Opened without following a link or waiting for a pipe, and asked again once
+                # open: the file may have been swapped since it was resolved.
+                try:
+                    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+                except OSError as e:
+                    raise _Refused(f"resource refused: {_shown(url)} ({e.strerror})") from e
+                with os.fdopen(fd, "rb") as f:
+                    info = os.fstat(f.fileno())
+                    if not stat.S_ISREG(info.st_mode):
+                        raise _Refused(f"resource refused: {_shown(url)}")
+                    size = info.st_size
                     data = f.read(MAX_RESOURCE + 1) if size <= MAX_RESOURCE else b""
                 if size > MAX_RESOURCE or len(data) > MAX_RESOURCE:
                     raise _Refused(f"resource refused: {_shown(url)} "

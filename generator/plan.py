@@ -188,6 +188,7 @@ class Runner(Generic[T, R]):
         limit = self.workers + 1 if owned else None
         running: dict[Future[R], T] = {}
         orphans: list[T] = []
+        finished = False  # whether a job has come back from this pool
         try:
             while self._pending or running:
                 while self._pending and (limit is None or len(running) < limit):
@@ -195,16 +196,19 @@ class Runner(Generic[T, R]):
                     try:
                         running[pool.submit(self.fn, entry[2])] = entry[2]
                     except BrokenProcessPool:
-                        if not running:
-                            raise  # no job of ours broke it: the workers cannot start
-                        # A worker died since the last wait: the job waits for the new pool,
-                        # and the wait below finds the jobs that broke with the pool.
-                        heapq.heappush(self._pending, entry)
-                        break
+                        heapq.heappush(self._pending, entry)  # it waits for the new pool
+                        if running:
+                            break  # the wait below finds the jobs that broke with the pool
+                        if not (owned and finished):
+                            raise  # no job has run in this pool: its workers cannot start
+                        # A worker died idle (the system killed it): a new pool goes on.
+                        pool.shutdown(wait=False)
+                        pool, finished = self._pool(self.workers), False
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for future in done:
                     job = running.pop(future)
+                    finished = True
                     try:
                         result: R | Exception = future.result()
                     except BrokenProcessPool:
@@ -221,7 +225,7 @@ class Runner(Generic[T, R]):
                     orphans.extend(running.values())
                     running.clear()
                     pool.shutdown(wait=False)
-                    pool = self._pool(self.workers)
+                    pool, finished = self._pool(self.workers), False
         finally:
             if owned:
                 pool.shutdown()

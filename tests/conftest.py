@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import re
-from collections.abc import Iterator
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from generator.build import build
+# The glyph cache and the font configuration of the tests' builds (and of the processes they
+# start) in a folder of the session's own, never the user's cache: set before any test module is
+# collected, since importing generator.pdf writes the font configuration.
+_CACHE = tempfile.mkdtemp(prefix="factsheet-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+from generator.build import build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = ROOT / "data" / "belarus-anti-trafficking.yaml"
@@ -35,15 +45,6 @@ class Edition:
         import html as html_lib
 
         return html_lib.unescape(re.sub(r"<[^>]+>", "", self.html))
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The glyph cache and the font configuration of the tests' builds (and of the processes
-    they start) in a folder of the session's own, never the user's cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        yield
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,7 +103,6 @@ def test_a_warm_cache_gives_what_the_fonts_give_without_reading_them(
     assert glyphs.missing("Беларусь دولة «» თბილისი") == ["თ", "ბ", "ი", "ლ", "ს"]
 
 
-@pytest.mark.skipif(glyphs.CJK.absent() != [], reason="fonts-noto-cjk is not installed")
 def test_the_system_fonts_are_cached_per_face(cache_home: Path, reads: list[tuple[str, str | None]],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FACTSHEET_CJK_FONTS", raising=False)
@@ -264,3 +264,48 @@ def test_a_warm_check_never_imports_fonttools_and_says_the_same(tmp_path: Path) 
                               "Serif CJK SC, Noto Sans CJK SC) have no glyph for 'თ' (U+10D7 GEORGIAN "
                               "LETTER TAN), 'ბ' (U+10D1 GEORGIAN LETTER BAN)")
     assert _check_importing(tmp_path, SAMPLE)[2] == []
+
+
+def test_a_cache_folder_others_can_write_into_is_neither_read_nor_written(
+        cache_home: Path, reads: list[tuple[str, str | None]]) -> None:
+    """In the shared temporary folder another user could have made the folder first."""
+    expected = glyphs.coverage()
+    assert cache_home.is_file()
+    written = cache_home.read_bytes()
+    _forget()
+    reads.clear()
+    cache_home.parent.chmod(0o777)
+    cache_home.write_bytes(written.replace(b'"ranges":[[', b'"ranges":[[1,1],[', 1))  # planted
+    assert glyphs.coverage() == expected
+    assert len(reads) == len(list(glyphs.FONTS.glob("*.ttf")))  # the fonts read, not the file
+    assert not list(cache_home.parent.glob(".glyphs-*"))  # and nothing written there
+
+
+def test_a_pipe_in_place_of_the_cache_file_is_never_waited_for(
+        cache_home: Path, reads: list[tuple[str, str | None]]) -> None:
+    cache_home.parent.mkdir(parents=True, mode=0o700)
+    os.mkfifo(cache_home)
+    expected = _cold_coverage()
+    answer: list[frozenset[int]] = []
+    reader = threading.Thread(target=lambda: answer.append(glyphs.coverage()), daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    assert not reader.is_alive(), "the check waits for a writer to the pipe"
+    assert answer == [expected]
+
+
+def test_a_font_configuration_folder_others_can_write_into_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pdf
+    from generator.errors import RenderError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "factsheet"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o777)
+    with pytest.raises(RenderError) as caught:
+        pdf.fontconfig_file()
+    assert str(caught.value) == (f"the cache folder {folder} is not a folder of this user's that only "
+                                 "they can write into: remove it, or set XDG_CACHE_HOME")
+    folder.chmod(0o700)
+    assert pdf.fontconfig_file().parent == folder

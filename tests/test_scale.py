@@ -89,8 +89,8 @@ def test_an_exception_is_the_result_of_its_job_only() -> None:
 
 
 class _DyingPool:
-    """A pool in this process whose worker dies on job 13, and which then, like a
-    ProcessPoolExecutor, refuses every job submitted to it."""
+    """A pool in this process whose worker dies on job 13 (or, idle, right after job 21), and
+    which then, like a ProcessPoolExecutor, refuses every job submitted to it."""
 
     def __init__(self, pools: list[_DyingPool]) -> None:
         self.broken = False
@@ -107,6 +107,7 @@ class _DyingPool:
             future.set_exception(BrokenProcessPool("A child process terminated abruptly"))
         else:
             future.set_result(fn(job))
+            self.broken = job == 21
         return future
 
     def shutdown(self, wait: bool = True) -> None:
@@ -132,6 +133,18 @@ def test_a_worker_dying_before_the_next_job_is_submitted_fails_its_job_only(
     assert {n: results[n] for n in (1, 2, 3)} == {1: 1, 2: 4, 3: 9}
     assert type(results[13]).__name__ == "BrokenProcessPool"
     assert len(pools) == 3  # the first, the new one, and the one job 13 ran alone in
+
+
+def test_a_worker_killed_while_idle_does_not_end_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every job of the pool came back, then a worker died (the system killed it): the next
+    submit finds the pool broken with nothing running, and a new pool goes on."""
+    pools: list[_DyingPool] = []
+    runner: Runner[int, int] = Runner(_square, workers=2)
+    monkeypatch.setattr(runner, "_pool", lambda workers: _DyingPool(pools))
+    for n, weight in [(21, 3), (2, 2), (3, 1)]:
+        runner.add(n, weight)
+    assert dict(runner) == {21: 441, 2: 4, 3: 9}
+    assert len(pools) == 2
 
 
 def _recording(task: Job | EditionJob) -> Checked | EditionMade:

@@ -433,6 +433,7 @@ def ua1_rules(path: Path, e: Expected | None) -> None:
                     problems.append(f"page {n}: font {name} {font.get('/BaseFont')} not embedded")
         figures = alt = 0
         header_ids: set[str] = set()
+        headers = 0
         scoped = False
         cells: list[list[str]] = []  # the /Headers of each /TD
         stack = [root.StructTreeRoot] if "/StructTreeRoot" in root else []
@@ -453,6 +454,7 @@ def ua1_rules(path: Path, e: Expected | None) -> None:
                 attributes = node.get("/A")
                 attributes = attributes if isinstance(attributes, pikepdf.Dictionary) else {}
                 if node.get("/S") == "/TH":
+                    headers += 1
                     if "/ID" in node:
                         header_ids.add(str(node.ID))
                     scoped = scoped or "/Scope" in attributes
@@ -463,7 +465,7 @@ def ua1_rules(path: Path, e: Expected | None) -> None:
                     stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
             elif isinstance(node, pikepdf.Array):
                 stack.extend(node)
-        if header_ids and not scoped:
+        if headers and not scoped:
             untied = [c for c in cells if not c or not set(c) <= header_ids]
             if untied:
                 problems.append(f"{len(untied)} of {len(cells)} table cell(s) with no /Headers naming "
