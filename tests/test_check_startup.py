@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from generator.i18n import Formatter
 from generator.model import Text
 from generator.typography import RULES
 
+from .probe import run_importing
 from .test_glyph_cache import SAMPLE
 
 
@@ -83,21 +82,12 @@ class _Notes:
 def test_check_loads_no_library_it_does_not_need(tmp_path: Path) -> None:
     """A check of valid data with the glyph cache warm: no font library, no country database, no
     catalog compiler."""
-    code = (
-        "import sys\n"
-        "from generator.cli import main\n"
-        "try:\n"
-        f"    main(['check', {str(SAMPLE)!r}])\n"
-        "except SystemExit as e:\n"
-        "    assert e.code == 0, e.code\n"
-        "print(' '.join(m for m in ('fontTools', 'pycountry', 'babel.messages.pofile', 'yaml', "
-        "'markdown_it') if m in sys.modules))\n"
-    )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    modules = ("fontTools", "pycountry", "babel.messages.pofile", "yaml", "markdown_it")
     for _ in range(2):  # the first fills the cache
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                env=env)
-    assert result.stdout.splitlines()[-1].split() == ["yaml", "markdown_it"]  # the probe works
+        probe = run_importing(["check", str(SAMPLE)], modules, env)
+    assert probe.exit_code == 0, probe
+    assert probe.imported == ("yaml", "markdown_it")  # the probe works
 
 
 def test_long_texts_are_not_kept(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
+from .probe import run_importing
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "golden" / "sample.yaml"
 
@@ -74,18 +76,10 @@ def test_invalid_data_exits_1_with_every_problem(tmp_path: Path) -> None:
 
 
 def _imported_after(argv: list[str], modules: tuple[str, ...]) -> list[str]:
-    """The `modules` a fresh interpreter has imported once `factsheet argv` has run."""
-    code = (
-        "import sys\n"
-        "from generator.cli import main\n"
-        "try:\n"
-        f"    main({argv!r})\n"
-        "except SystemExit as e:\n"
-        "    assert e.code == 0, e.code\n"
-        f"print(' '.join(m for m in {modules!r} if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return result.stdout.splitlines()[-1].split()
+    """The `modules` a fresh interpreter has imported once `factsheet argv` has run (and exited 0)."""
+    probe = run_importing(argv, modules)
+    assert probe.exit_code == 0, probe
+    return list(probe.imported)
 
 
 @pytest.mark.parametrize("argv", [

@@ -17,6 +17,8 @@ import pytest
 
 from generator import glyphs
 
+from .probe import run_importing
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "golden" / "sample.yaml"
 GEORGIAN = "title: {en: Tbilisi, ru: Тбилиси}\nlanguages: [en, ru]\nsections:\n  - heading: H\n" \
@@ -235,20 +237,10 @@ def test_a_cache_that_cannot_be_written_costs_time_only(cache_home: Path,
 
 def _check_importing(tmp_path: Path, data: Path) -> tuple[str, str, list[str]]:
     """`factsheet check data` in a fresh interpreter: its output, and which font modules it loaded."""
-    code = (
-        "import sys\n"
-        "from generator.cli import main\n"
-        "try:\n"
-        f"    main(['check', {str(data)!r}])\n"
-        "except SystemExit as e:\n"
-        "    print('exit', e.code)\n"
-        "print(' '.join(m for m in ('fontTools', 'weasyprint') if m in sys.modules))\n"
-    )
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache-home")}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env=env)
-    *out, imported = result.stdout.splitlines()
-    return "\n".join(out), result.stderr, imported.split()
+    probe = run_importing(["check", str(data)], ("fontTools", "weasyprint"),
+                          {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache-home")})
+    said = "\n".join([*filter(None, [probe.stdout]), f"exit {probe.exit_code}"])
+    return said, probe.stderr, list(probe.imported)
 
 
 def test_a_warm_check_never_imports_fonttools_and_says_the_same(tmp_path: Path) -> None:
