@@ -23,7 +23,6 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib import request
@@ -33,6 +32,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .errors import RenderError
 from .glyphs import FONTS, SYSTEM_FONTS, cache_folder, own_folder
+from .output import templates_folder
 from .render import Page
 
 
@@ -136,7 +136,7 @@ _MAX_DATA_URL = MAX_RESOURCE * 4 // 3 + 1024  # its base64 text, with room for a
 @cache
 def _roots() -> tuple[Path, ...]:
     """The folders whose files WeasyPrint may read: the bundled fonts and the templates."""
-    return (FONTS.resolve(), Path(str(resources.files("generator.templates"))).resolve())
+    return (FONTS.resolve(), templates_folder().resolve())
 
 
 class _Refused(ValueError):
@@ -145,6 +145,10 @@ class _Refused(ValueError):
 
 def _shown(url: str) -> str:
     return url if len(url) <= 100 else url[:100] + "…"
+
+
+def _over_cap(url: str) -> _Refused:
+    return _Refused(f"resource refused: {_shown(url)} (over the cap of {MAX_RESOURCE} bytes)")
 
 
 class _Fetcher(URLFetcher):  # type: ignore[misc]
@@ -166,8 +170,7 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
         scheme = parsed.scheme.lower()
         if scheme == "data":
             if len(url) > _MAX_DATA_URL:
-                raise _Refused(f"resource refused: {_shown(url)} "
-                                 f"(over the cap of {MAX_RESOURCE} bytes)")
+                raise _over_cap(url)
             with request.DataHandler().data_open(request.Request(url)) as response:
                 return URLFetcherResponse(url, response.read(), dict(response.headers))
         if scheme == "file" and not parsed.netloc:
@@ -186,8 +189,7 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
                     size = info.st_size
                     data = f.read(MAX_RESOURCE + 1) if size <= MAX_RESOURCE else b""
                 if size > MAX_RESOURCE or len(data) > MAX_RESOURCE:
-                    raise _Refused(f"resource refused: {_shown(url)} "
-                                     f"(over the cap of {MAX_RESOURCE} bytes)")
+                    raise _over_cap(url)
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, data, {"Content-Type": kind})
         raise _Refused(f"resource refused: {_shown(url)}")
