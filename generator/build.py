@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .plan import Manifest
     from .references import Resolved
     from .render import Page
+    from .verdicts import Verdict
 
 FORMATS = ("html", "pdf")
 PAPERS = ("a4", "letter")
@@ -167,21 +168,41 @@ def _prepare(path: Path, display: str, seen: set[Path], *,
     return Prepared(doc, tuple(editions)), problems
 
 
-def check(paths: Sequence[str | Path], *, strict: bool = False) -> Report:
-    from .glyphs import document_problems
+def check(paths: Sequence[str | Path], *, strict: bool = False, remember: bool = True) -> Report:
+    """Validate documents as a build would, writing nothing but, with `remember`, each verdict
+    in the user's cache (verdicts.py): an unchanged document is not loaded again."""
+    from .verdicts import Verdicts
 
+    verdicts = Verdicts.load() if remember else Verdicts({})
     outcomes = []
     for path, display in discover(paths):
-        try:
-            prepared = prepare(path, display)
-            # A build makes PDFs by default: what their fonts cannot print is invalid data.
-            problems = tuple(document_problems(prepared.doc, prepared.doc.languages))
-            outcome = Outcome(display, problems=problems, strict=strict)
-            outcome.warnings.extend(_stale(prepared.doc))
-            outcomes.append(outcome)
-        except DataError as e:
-            outcomes.append(Outcome(display, problems=e.problems))
+        verdict = verdicts.get(path, display)
+        if verdict is None:
+            verdict, files = _verdict(path, display)
+            if files:
+                verdicts.record(path, display, files, verdict)
+        outcomes.append(Outcome(display, problems=verdict.problems, warnings=list(verdict.warnings),
+                                strict=strict))
+    if remember:
+        verdicts.save()
     return Report(outcomes)
+
+
+def _verdict(path: Path, display: str) -> tuple[Verdict, list[Path]]:
+    """A document's problems and warnings, and the files they were found in (none when it
+    could not be loaded: which files it includes is not known)."""
+    from .glyphs import document_problems
+    from .translate import sidecar
+    from .verdicts import Verdict
+
+    try:
+        prepared = prepare(path, display)
+        # A build makes PDFs by default: what their fonts cannot print is invalid data.
+        problems = tuple(document_problems(prepared.doc, prepared.doc.languages))
+        warnings = tuple(_stale(prepared.doc))
+    except DataError as e:
+        return Verdict(e.problems, ()), []
+    return Verdict(problems, warnings), [*prepared.doc.files, sidecar(prepared.doc.path)]
 
 
 def _stale(doc: Document) -> list[str]:

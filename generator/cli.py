@@ -154,13 +154,16 @@ def build_cmd(paths: tuple[str, ...], lang: str | None, formats: str, output: Pa
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--strict", is_flag=True, help="A warning (such as a stale translation) fails its document.")
-def check_cmd(paths: tuple[str, ...], strict: bool) -> None:
-    """Validate data files as a build would, without writing anything."""
+@click.option("--no-cache", is_flag=True,
+              help="Check every document again: neither use nor keep the verdicts remembered in the "
+                   "user's cache for documents unchanged since their last check.")
+def check_cmd(paths: tuple[str, ...], strict: bool, no_cache: bool) -> None:
+    """Validate data files as a build would, without writing anything (but the cache)."""
 
     def action() -> Report:
         from .build import check
 
-        report = check(list(paths), strict=strict)
+        report = check(list(paths), strict=strict, remember=not no_cache)
         _report(report, "check")
         return report
 

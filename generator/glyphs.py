@@ -9,86 +9,29 @@ of a script whose system fonts are not installed, with the package that installs
 comes with WeasyPrint; this module does not load WeasyPrint, so that `check` can use it.
 
 Reading a font's character map with fontTools takes longer than the rest of a `check`; the code
-points of each font are kept in the user's cache (`cache_folder()`), keyed by the font file's
+points of each font are kept in the user's cache (usercache.py), keyed by the font file's
 path, size and modification time, so that a check loads fontTools only when a font changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import itertools
 import json
-import os
 import re
-import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import usercache
 from .errors import Position, Problem
+from .fontset import FAMILIES, FONTS, SYSTEM_FONTS
 from .model import Document, Localized, Plural, Text
 
-# Beside this module, as files: WeasyPrint and fontTools read them by path. (Not through
-# importlib.resources, which `check` would import for this alone.)
-FONTS = Path(__file__).parent / "fonts"
-BUNDLED_FAMILIES = ("Noto Serif", "Noto Sans", "Noto Naskh Arabic")
 MAX_NAMED = 5  # characters named per text; the rest are counted
-
-
-@dataclass(frozen=True)
-class SystemFonts:
-    """Fonts of one script that a system package installs, used in place of bundled ones.
-
-    `faces`: (family, file name) pairs; a file may be a collection (.ttc) of which only the face
-    of that family is used. The files are looked for in the folder named by the environment
-    variable `variable`, else in `folder` (where the Debian package `package` puts them).
-    `blocks`: the script's code points, to tell which characters need these fonts when they
-    are not installed.
-    """
-
-    script: str
-    faces: tuple[tuple[str, str], ...]
-    package: str
-    folder: Path
-    variable: str
-    blocks: tuple[tuple[int, int], ...]
-
-    @property
-    def families(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(family for family, _ in self.faces))
-
-    def paths(self) -> tuple[tuple[str, Path], ...]:
-        """(family, path) of each face, in the folder in use now."""
-        folder = Path(os.environ.get(self.variable) or self.folder)
-        return tuple((family, folder / name) for family, name in self.faces)
-
-    def absent(self) -> list[Path]:
-        return [path for _, path in self.paths() if not path.is_file()]
-
-    def needs(self, char: str) -> bool:
-        return any(a <= ord(char) <= b for a, b in self.blocks)
-
-
-CJK = SystemFonts(
-    script="CJK (Chinese, Japanese, Korean)",
-    faces=(("Noto Serif CJK SC", "NotoSerifCJK-Regular.ttc"), ("Noto Serif CJK SC", "NotoSerifCJK-Bold.ttc"),
-           ("Noto Sans CJK SC", "NotoSansCJK-Regular.ttc"), ("Noto Sans CJK SC", "NotoSansCJK-Bold.ttc")),
-    package="fonts-noto-cjk",
-    folder=Path("/usr/share/fonts/opentype/noto"),
-    variable="FACTSHEET_CJK_FONTS",
-    # Hangul Jamo; CJK radicals to Kanbun and strokes (punctuation, kana, bopomofo, Hangul
-    # compatibility jamo); enclosed and compatibility; ideographs (extension A, unified); Hangul;
-    # compatibility ideographs; vertical and compatibility forms; full and half width forms;
-    # the supplementary ideographs.
-    blocks=((0x1100, 0x11FF), (0x2E80, 0x31FF), (0x3200, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
-            (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F), (0xFE30, 0xFE4F),
-            (0xFF00, 0xFFEF), (0x20000, 0x3134F)),
-)
-SYSTEM_FONTS = (CJK,)
-FAMILIES = BUNDLED_FAMILIES + tuple(f for system in SYSTEM_FONTS for f in system.families)
 
 
 def _cmap(path: Path, family: str | None = None) -> set[int]:
@@ -108,18 +51,6 @@ def _cmap(path: Path, family: str | None = None) -> set[int]:
 
 CACHE_FILE = "glyphs-v1.json"  # the name changes with the format: an old one is never misread
 _LAST = 0x10FFFF
-
-
-def cache_folder() -> Path:
-    """Where factsheet keeps what it can make again: `$XDG_CACHE_HOME/factsheet`, else a folder
-    of the user's own in the temporary folder (`factsheet-<uid>`), as the PDF's font
-    configuration (pdf.py): the installed package may be read-only."""
-    cache = os.environ.get("XDG_CACHE_HOME")
-    if cache:
-        return Path(cache) / "factsheet"
-    import tempfile  # here: a check with XDG_CACHE_HOME set does without it
-
-    return Path(tempfile.gettempdir()) / f"factsheet-{os.getuid()}"
 
 
 def _ranges(points: Iterable[int]) -> list[list[int]]:
@@ -169,31 +100,13 @@ def _stamp(path: Path, family: str | None) -> tuple[str, int, int] | None:
     return f"{path.absolute()}\t{family or ''}", info.st_size, info.st_mtime_ns
 
 
-def own_folder(folder: Path) -> bool:
-    """Whether `folder` is a folder (not a link) of this user's that nobody else can write
-    into: in the shared temporary folder, another user could have made `factsheet-<uid>` first
-    and put a cache or a font configuration of theirs in it."""
+def _read_cache() -> dict[str, dict[str, object]]:
+    """The cache file's entries; none when the cache cannot be trusted (usercache.py) or the file is
+    not what this module writes."""
+    data = usercache.read(CACHE_FILE)
     try:
-        info = os.lstat(folder)
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
-
-
-def _read_cache(file: Path) -> dict[str, dict[str, object]]:
-    """The cache file's entries; none when it is missing, unreadable, not the user's own (or in
-    a folder that is not), not a regular file (a pipe is never waited for), or not what this
-    module writes."""
-    if not own_folder(file.parent):
-        return {}
-    try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return {}  # someone else could have written it
-            loaded = json.loads(f.read())
-    except (OSError, ValueError):
+        loaded = json.loads(data) if data is not None else None
+    except ValueError:
         return {}
     fonts = loaded.get("fonts") if isinstance(loaded, dict) else None
     if not isinstance(fonts, dict):
@@ -203,12 +116,10 @@ def _read_cache(file: Path) -> dict[str, dict[str, object]]:
 
 class _FontCache:
     """The code points of each font file (as ranges), from the cache file when its stamp still
-    matches, else read with fontTools and written back (atomically: a reader never sees half a
-    file)."""
+    matches, else read with fontTools and written back."""
 
-    def __init__(self, folder: Path) -> None:
-        self.file = folder / CACHE_FILE
-        self.entries = _read_cache(self.file)
+    def __init__(self) -> None:
+        self.entries = _read_cache()
         self.new: dict[str, dict[str, object]] = {}
 
     def ranges(self, path: Path, family: str | None = None) -> list[list[int]]:
@@ -230,33 +141,18 @@ class _FontCache:
         (another process may have written it) whose font files still exist."""
         if not self.new:
             return
-        entries = {k: v for k, v in _read_cache(self.file).items()
-                   if Path(k.partition("\t")[0]).is_file()}
+        entries = {k: v for k, v in _read_cache().items() if Path(k.partition("\t")[0]).is_file()}
         entries.update(self.new)
         self.entries.update(self.new)
         self.new = {}
-        folder = self.file.parent
-        import tempfile
-
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not own_folder(folder):
-                return
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".glyphs-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump({"fonts": entries}, f, separators=(",", ":"))
-                os.replace(tmp, self.file)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # the cache only saves time: without it, the next check reads the fonts again
+        # The cache only saves time: without it, the next check reads the fonts again.
+        with contextlib.suppress(OSError):
+            usercache.write(CACHE_FILE, json.dumps({"fonts": entries}, separators=(",", ":")).encode())
 
 
 @cache
 def _font_cache() -> _FontCache:
-    return _FontCache(cache_folder())
+    return _FontCache()
 
 
 @cache

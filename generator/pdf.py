@@ -19,7 +19,6 @@ import mimetypes
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -30,8 +29,9 @@ from urllib.parse import unquote, urlparse
 from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import escape as xml_escape
 
+from . import usercache
 from .errors import RenderError
-from .glyphs import FONTS, SYSTEM_FONTS, cache_folder, own_folder
+from .fontset import FONTS, SYSTEM_FONTS
 from .output import templates_folder
 from .render import Page
 
@@ -50,7 +50,7 @@ def fontconfig_file() -> Path:
     installed package may be read-only. Its name is a hash of its content, so processes never
     see each other's half-written file, and a package moved elsewhere gets its own.
     """
-    base = cache_folder()
+    base = usercache.folder()
     cache_dir = base / "fontconfig-cache"
     faces = [(family, path) for system in SYSTEM_FONTS for family, path in system.paths()]
     folders = sorted({str(path.parent) for _, path in faces})
@@ -76,20 +76,18 @@ def fontconfig_file() -> Path:
               f"  <cachedir>{xml_escape(str(cache_dir))}</cachedir>\n"
               "</fontconfig>\n")
     digest = hashlib.sha256(config.encode()).hexdigest()[:16]
-    path = base / f"fonts-{digest}.conf"
+    name = f"fonts-{digest}.conf"
+    path = base / name
     try:
         base.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as e:
         raise RenderError(f"cannot make the cache folder {base}: {e.strerror or e}") from e
-    if not own_folder(base):
+    if not usercache.own_folder(base):
         raise RenderError(f"the cache folder {base} is not a folder of this user's that only they "
                           "can write into: remove it, or set XDG_CACHE_HOME")
     try:
         if not path.is_file():
-            fd, tmp = tempfile.mkstemp(dir=base, prefix=".fonts-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(config)
-            os.replace(tmp, path)
+            usercache.write(name, config.encode())
     except OSError as e:
         raise RenderError(f"cannot write the font configuration {path}: {e.strerror or e}") from e
     return path

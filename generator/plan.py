@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 from . import __version__
 from .errors import UsageError
-from .glyphs import SYSTEM_FONTS
+from .fontset import SYSTEM_FONTS
 
 MANIFEST = ".factsheet-manifest.json"
 
@@ -74,11 +74,19 @@ def package_fingerprint() -> str:
 
 
 def fingerprint(files: Iterable[Path], options: dict[str, object]) -> str:
-    """The fingerprint of one output: its data files (in include order), options and package."""
+    """The fingerprint of one output: its data files (in include order), options and package.
+
+    A file that does not exist is part of it too (a translation sidecar not made yet): making
+    it changes the fingerprint."""
     digest = hashlib.sha256(package_fingerprint().encode())
     for path in files:
         digest.update(str(path).encode() + b"\0")
-        digest.update(path.read_bytes())
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            digest.update(b"absent\0")
+        else:
+            digest.update(f"{len(content)}\0".encode() + content)
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 

@@ -15,7 +15,7 @@ import pytest
 
 from generator import pdf
 from generator.errors import RenderError
-from generator.glyphs import FONTS
+from generator.fontset import FONTS
 from generator.render import Page
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,10 +12,12 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator import glyphs
+from generator import glyphs, usercache
+from generator.fontset import CJK
 
 from .probe import run_importing
 
@@ -76,7 +78,7 @@ def _cold_coverage() -> frozenset[int]:
 
 def test_the_cache_lives_in_the_users_cache_folder(cache_home: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    assert glyphs.cache_folder() == tmp_path / "cache-home" / "factsheet"
+    assert usercache.folder() == tmp_path / "cache-home" / "factsheet"
     glyphs.coverage()
     assert cache_home.is_file()
     assert cache_home.stat().st_mode & 0o077 == 0 and cache_home.parent.stat().st_mode & 0o077 == 0
@@ -88,9 +90,9 @@ def test_the_cache_lives_in_the_users_cache_folder(cache_home: Path, tmp_path: P
         else:
             monkeypatch.setenv("XDG_CACHE_HOME", value)
         _forget()
-        assert glyphs.cache_folder() == tmp_path / "tmp" / f"factsheet-{os.getuid()}"
+        assert usercache.folder() == tmp_path / "tmp" / f"factsheet-{os.getuid()}"
         glyphs.coverage()
-        assert (glyphs.cache_folder() / glyphs.CACHE_FILE).is_file()
+        assert (usercache.folder() / glyphs.CACHE_FILE).is_file()
 
 
 def test_a_warm_cache_gives_what_the_fonts_give_without_reading_them(
@@ -113,7 +115,7 @@ def test_the_system_fonts_are_cached_per_face(cache_home: Path, reads: list[tupl
     assert sorted(faces) == [("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
                              ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC")]
     entries = json.loads(cache_home.read_text("utf-8"))["fonts"]
-    assert f"{glyphs.CJK.folder}/NotoSerifCJK-Regular.ttc\tNoto Serif CJK SC" in entries
+    assert f"{CJK.folder}/NotoSerifCJK-Regular.ttc\tNoto Serif CJK SC" in entries
     _forget()
     reads.clear()
     assert glyphs.missing("白俄罗斯 თ") == ["თ"]
@@ -189,11 +191,30 @@ def test_writers_never_leave_half_a_file(cache_home: Path, monkeypatch: pytest.M
     cache_home.unlink()
     cache_home.write_bytes(good[:-1])
 
-    def full(obj: object, f: object, **kwargs: object) -> None:
-        f.write('{"fonts":{')  # type: ignore[attr-defined]
-        raise OSError(28, "No space left on device")
+    opened = os.fdopen
 
-    monkeypatch.setattr(glyphs.json, "dump", full)
+    class Full:
+        """A file on a disk that fills up half-way through the write."""
+
+        def __init__(self, f: Any) -> None:
+            self.f = f
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.f.close()
+
+        def write(self, data: bytes) -> None:
+            self.f.write(data[:len(data) // 2])
+            self.f.flush()
+            raise OSError(28, "No space left on device")
+
+    def full(fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        f = opened(fd, mode, *args, **kwargs)
+        return Full(f) if "w" in mode else f
+
+    monkeypatch.setattr(os, "fdopen", full)
     assert glyphs.coverage() == _cold_coverage()  # the check goes on without its cache
     assert cache_home.read_bytes() == good[:-1]
     assert sorted(p.name for p in cache_home.parent.iterdir()) == [glyphs.CACHE_FILE]

@@ -205,7 +205,7 @@ def test_what_of_the_package_changes_the_fingerprint(package: Path, change: str,
 
 def test_the_system_fonts_version_changes_the_fingerprint(package: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.glyphs import CJK
+    from generator.fontset import CJK
 
     fonts = tmp_path / "cjk"
     fonts.mkdir()

@@ -130,7 +130,7 @@ def test_a_character_only_the_rendering_shows_is_found_at_what_holds_it(tmp_path
 
 def test_the_font_configuration_lists_the_bundled_folder_and_the_cjk_faces_alone(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.glyphs import FONTS
+    from generator.fontset import FONTS
     from generator.pdf import fontconfig_file
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
