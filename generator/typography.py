@@ -76,7 +76,11 @@ _CJK = Rules(quotes="“”‘’", number_signs=frozenset({"№", "§"}), join_
              comma="，", semicolon="；", colon="：", stop="。")
 
 _SLAVIC_SHORT = _words("в к с о у и а я В К С О У И А Я")
-_RU_UNITS = _words("г. гг. в. вв. млн млрд тыс. трлн руб. долл. чел. км м кг т л %")
+# After a number, never at the start of a line: units and their abbreviations, the year written
+# out (`в 2007 году`, `2007 года`), the month of a day (`20 декабря`).
+_RU_UNITS = _words("г. гг. в. вв. млн млрд тыс. трлн руб. долл. чел. км м кг т л % "
+                   "год года году годом годе годы годов годам годами годах лет "
+                   "января февраля марта апреля мая июня июля августа сентября октября ноября декабря")
 
 # One row per language (CLDR language code, or full locale where a variant differs).
 RULES: dict[str, Rules] = {

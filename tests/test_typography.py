@@ -58,6 +58,10 @@ def test_dashes_and_ranges(lang: str, written: str, expected: str) -> None:
     ("ru", "В 2006 г. № 5, 50 000 чел., 5 млн", f"В{NBSP}2006{NBSP}г. №{NBSP}5, 50{NBSP}000{NBSP}чел., "
                                                  f"5{NBSP}млн"),
     ("ru", "в 2005 200 делегатов", f"в{NBSP}2005 200 делегатов"),  # not one number
+    ("ru", "конференции 2007 года, в 2007 году, за 10 лет, 20 декабря 2006 года и 90-х годов",
+     f"конференции 2007{NBSP}года, в{NBSP}2007{NBSP}году, за 10{NBSP}лет, 20{NBSP}декабря 2006{NBSP}года "
+     f"и{NBSP}90-х годов"),
+    ("ru", "2007 годовщина, 5 летчиков, 20 мая.", f"2007 годовщина, 5 летчиков, 20{NBSP}мая."),  # words, not units
     ("be", "у Мінску і ў Брэсце", f"у{NBSP}Мінску і{NBSP}ў{NBSP}Брэсце"),
     ("en", "a No. 5, p. 12, 15 %", f"a No.{NBSP}5, p.{NBSP}12, 15{NBSP}%"),
     ("en", "a cat", "a cat"),  # English has no such rule for one-letter words
