@@ -23,6 +23,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.serve import Preview, running
+from generator.serve_http import WAIT
 
 from .browser import chromium_page
 
@@ -107,14 +108,12 @@ def test_browser_shows_an_edit_and_the_problems_without_a_manual_reload(tmp_path
         page.goto(f"http://127.0.0.1:{port}/html/note/note.en.html")
         assert "The first sentence." in page.inner_text("main, body")
 
-        saved = time.monotonic()
+        # How soon is the benchmark's to measure (benchmarks/run.py); here, that it comes at all.
         note.write_text(NOTE.replace("The first sentence.", "A sentence edited."), "utf-8")
-        page.get_by_text("A sentence edited.").wait_for(timeout=5000)
-        latency = time.monotonic() - saved
+        page.get_by_text("A sentence edited.").wait_for(timeout=10_000)
         assert "The first sentence." not in page.inner_text("body")
         # The page reloaded itself: nobody navigated.
         assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
-        assert latency < 2.0, f"the edit showed after {latency:.2f} s"  # within a second, plus CI slack
 
         note.write_text(BROKEN, "utf-8")
         banner = page.wait_for_selector("#factsheet-preview-problems", timeout=5000)
@@ -131,7 +130,6 @@ def test_browser_shows_an_edit_and_the_problems_without_a_manual_reload(tmp_path
         # The page's own styles (by hash) and the preview's script (by nonce) pass the policy.
         assert [m for m in console if "Content Security Policy" in m] == []
         assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
-    print(f"edit shown in the browser {latency:.2f} s after the save")
 
 
 def test_the_index_in_the_browser_lists_documents_by_edition_and_shows_problems(tmp_path: Path,
@@ -194,9 +192,10 @@ def test_a_page_s_request_for_the_version_is_answered_when_a_rebuild_is_done(ser
     _, port = served
     now = json.loads(get(port, "/__version")[2])
     assert now == {"html": "1", "all": "1.0"}
+    # The times tell which answered: the version, or the end of the wait (WAIT seconds) for one.
     started = time.monotonic()
     assert json.loads(get(port, "/__version?key=html&after=0")[2]) == now  # already changed: at once
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < WAIT / 2
     edit = NOTE.replace("first", "next")
     timer = threading.Timer(0.5, lambda: (data / "note.yaml").write_text(edit, "utf-8"))
     timer.start()
@@ -206,7 +205,7 @@ def test_a_page_s_request_for_the_version_is_answered_when_a_rebuild_is_done(ser
     finally:
         timer.join()
     assert answer == {"html": "2", "all": "2.0"}
-    assert 0.5 < waited < 3
+    assert 0.5 < waited < WAIT / 2  # answered by the rebuild, after the edit
 
 
 def test_a_template_change_rebuilds_every_document(tmp_path: Path, data: Path,

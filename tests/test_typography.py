@@ -61,7 +61,8 @@ def test_dashes_and_ranges(lang: str, written: str, expected: str) -> None:
     ("ru", "конференции 2007 года, в 2007 году, за 10 лет, 20 декабря 2006 года и 90-х годов",
      f"конференции 2007{NBSP}года, в{NBSP}2007{NBSP}году, за 10{NBSP}лет, 20{NBSP}декабря 2006{NBSP}года "
      f"и{NBSP}90-х годов"),
-    ("ru", "2007 годовщина, 5 летчиков, 20 мая.", f"2007 годовщина, 5 летчиков, 20{NBSP}мая."),  # words, not units
+    # Words that begin as a unit does are not one.
+    ("ru", "2007 годовщина, 5 летчиков, 20 мая.", f"2007 годовщина, 5 летчиков, 20{NBSP}мая."),
     ("be", "у Мінску і ў Брэсце", f"у{NBSP}Мінску і{NBSP}ў{NBSP}Брэсце"),
     ("en", "a No. 5, p. 12, 15 %", f"a No.{NBSP}5, p.{NBSP}12, 15{NBSP}%"),
     ("en", "a cat", "a cat"),  # English has no such rule for one-letter words
