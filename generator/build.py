@@ -176,11 +176,12 @@ def check(paths: Sequence[str | Path], *, strict: bool = False, remember: bool =
     verdicts = Verdicts.load() if remember else Verdicts({})
     outcomes = []
     for path, display in discover(paths):
-        verdict = verdicts.get(path, display)
+        verdict = verdicts.get(path, display) if remember else None
         if verdict is None:
-            verdict, files = _verdict(path, display)
-            if files:
-                verdicts.record(path, display, files, verdict)
+            since = time.time_ns()
+            verdict, doc = _judge(path, display)
+            if remember and doc is not None:
+                verdicts.record(path, display, _drawn_from(doc), verdict, since)
         outcomes.append(Outcome(display, problems=verdict.problems, warnings=list(verdict.warnings),
                                 strict=strict))
     if remember:
@@ -188,11 +189,9 @@ def check(paths: Sequence[str | Path], *, strict: bool = False, remember: bool =
     return Report(outcomes)
 
 
-def _verdict(path: Path, display: str) -> tuple[Verdict, list[Path]]:
-    """A document's problems and warnings, and the files they were found in (none when it
-    could not be loaded: which files it includes is not known)."""
+def _judge(path: Path, display: str) -> tuple[Verdict, Document | None]:
+    """A document's problems and warnings, and the document (None when it is invalid)."""
     from .glyphs import document_problems
-    from .translate import sidecar
     from .verdicts import Verdict
 
     try:
@@ -201,8 +200,16 @@ def _verdict(path: Path, display: str) -> tuple[Verdict, list[Path]]:
         problems = tuple(document_problems(prepared.doc, prepared.doc.languages))
         warnings = tuple(_stale(prepared.doc))
     except DataError as e:
-        return Verdict(e.problems, ()), []
-    return Verdict(problems, warnings), [*prepared.doc.files, sidecar(prepared.doc.path)]
+        return Verdict(e.problems, ()), None
+    return Verdict(problems, warnings), prepared.doc
+
+
+def _drawn_from(doc: Document) -> list[tuple[Path, Path]]:
+    """Every file a check of `doc` read: by the path it was opened by, and the file it led to."""
+    from .translate import sidecar
+
+    translations = sidecar(doc.path)
+    return [*zip(doc.opened, doc.files, strict=True), (translations, translations.resolve())]
 
 
 def _stale(doc: Document) -> list[str]:
@@ -251,7 +258,7 @@ class Checked:
     """A document validated whole (a Job's result), with its HTML editions made in memory."""
 
     outcome: Outcome  # its problems, or its languages and warnings
-    inputs: tuple[Path, ...]  # the data file and its includes
+    inputs: tuple[Path, ...]  # the data file and its includes, by the paths they were opened by
     digest: str  # their fingerprint: the manifest's, and an EditionJob's check of its data
     html: tuple[tuple[str, Path, bytes], ...]  # (language, path, HTML)
     edition_warnings: tuple[tuple[str, tuple[str, ...]], ...]  # (language, warnings), in order
@@ -471,7 +478,7 @@ def _prepared(job: Job, expected: str | None = None) -> tuple[Prepared, str]:
         return cached[1], expected
     try:
         prepared = prepare(job.path, job.display)
-        digest = _digest(job, prepared.doc.files)
+        digest = _digest(job, prepared.doc.opened)
     except (DataError, OSError) as e:
         if expected is None:
             raise
@@ -511,7 +518,7 @@ def check_document(job: Job) -> Checked:
                 problems.extend(rendering_problems(doc, resolved.edition.lang,
                                                    printed_text(page.html, page.print_css)))
             outcome.problems = tuple(sorted(set(problems)))
-            return Checked(outcome, doc.files, digest, (), (), (), 0)
+            return Checked(outcome, doc.opened, digest, (), (), (), 0)
     outcome.warnings.extend(_stale(doc))
     html = []
     try:
@@ -521,10 +528,10 @@ def check_document(job: Job) -> Checked:
                 html.append((resolved.edition.lang, path, render(resolved, "web").html.encode("utf-8")))
     except RenderError as e:
         outcome.failure = str(e)
-        return Checked(outcome, doc.files, digest, (), (), (), 0)
+        return Checked(outcome, doc.opened, digest, (), (), (), 0)
     pdfs = langs if "pdf" in job.formats else ()
     weight = sum(len(f.read_bytes()) for f in doc.files) if pdfs else 0
-    return Checked(outcome, doc.files, digest, tuple(html),
+    return Checked(outcome, doc.opened, digest, tuple(html),
                    tuple((r.edition.lang, tuple(r.edition.warnings)) for r in editions), pdfs, weight)
 
 

@@ -15,11 +15,9 @@ path, size and modification time, so that a check loads fontTools only when a fo
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import html
 import itertools
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -101,17 +99,7 @@ def _stamp(path: Path, family: str | None) -> tuple[str, int, int] | None:
 
 
 def _read_cache() -> dict[str, dict[str, object]]:
-    """The cache file's entries; none when the cache cannot be trusted (usercache.py) or the file is
-    not what this module writes."""
-    data = usercache.read(CACHE_FILE)
-    try:
-        loaded = json.loads(data) if data is not None else None
-    except ValueError:
-        return {}
-    fonts = loaded.get("fonts") if isinstance(loaded, dict) else None
-    if not isinstance(fonts, dict):
-        return {}
-    return {k: v for k, v in fonts.items() if isinstance(v, dict)}
+    return {k: v for k, v in usercache.read_table(CACHE_FILE, "fonts").items() if isinstance(v, dict)}
 
 
 class _FontCache:
@@ -139,15 +127,10 @@ class _FontCache:
     def save(self) -> None:
         """Write the fonts read since the last save, with the entries of the file as it is now
         (another process may have written it) whose font files still exist."""
-        if not self.new:
-            return
-        entries = {k: v for k, v in _read_cache().items() if Path(k.partition("\t")[0]).is_file()}
-        entries.update(self.new)
+        usercache.update_table(CACHE_FILE, "fonts", self.new,
+                               keep=lambda key: Path(key.partition("\t")[0]).is_file())
         self.entries.update(self.new)
         self.new = {}
-        # The cache only saves time: without it, the next check reads the fonts again.
-        with contextlib.suppress(OSError):
-            usercache.write(CACHE_FILE, json.dumps({"fonts": entries}, separators=(",", ":")).encode())
 
 
 @cache

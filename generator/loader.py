@@ -56,6 +56,7 @@ class _File:
 
     path: Path
     display: str
+    opened: Path  # `path` as it was named: a link is not resolved
     sources: dict[str, Source] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
@@ -110,7 +111,7 @@ class _Loader:
             self.problems.extend(e.problems)
             return None
         self.problems.extend(found)
-        f = _File(real, display)
+        f = _File(real, display, path.absolute())
         self._read_file(f, root)
         self.files[real] = f
         for inc_path, inc_display, pos in f.includes:
@@ -416,7 +417,8 @@ class _Loader:
             events=tuple(sorted(events, key=_event_order)),
             sections=tuple(main.sections),
             files=tuple(g.path for g in closure),
-            displays=tuple(g.display for g in closure))
+            displays=tuple(g.display for g in closure),
+            opened=tuple(g.opened for g in closure))
 
 
 def _url_problem(url: str) -> str | None:

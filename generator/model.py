@@ -280,6 +280,7 @@ class Document:
     sections: tuple[Section, ...]
     files: tuple[Path, ...]  # this file and every file it includes, in the order first reached
     displays: tuple[str, ...] = ()  # the same files as messages name them
+    opened: tuple[Path, ...] = ()  # the same files by the paths they were opened by (links kept)
 
     @property
     def source_language(self) -> str:

@@ -163,12 +163,12 @@ def sweep(folder: Path, older_than: float = STALE_AFTER) -> list[Path]:
     return removed
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     """Write beside the target, flush to disk, then rename over it: never a half-written file.
 
     A symbolic link at the target is replaced by the file, never followed.
     """
-    tmp = _stage(target, data)
+    tmp = _stage(target, data, mode)
     try:
         _commit(tmp, target)
     except BaseException:
@@ -176,7 +176,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def _stage(target: Path, data: bytes) -> str:
+def _stage(target: Path, data: bytes, mode: int = 0o644) -> str:
     """The target's content in a flushed temporary file beside it; its name."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +188,7 @@ def _stage(target: Path, data: bytes) -> str:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(e, OSError):

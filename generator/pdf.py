@@ -18,7 +18,6 @@ import logging
 import mimetypes
 import os
 import re
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -30,9 +29,10 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import escape as xml_escape
 
 from . import usercache
-from .errors import RenderError
+from .errors import OutputError, RenderError
 from .fontset import FONTS, SYSTEM_FONTS
 from .output import templates_folder
+from .reading import NotAFile, TooLarge, read_capped
 from .render import Page
 
 
@@ -79,17 +79,16 @@ def fontconfig_file() -> Path:
     name = f"fonts-{digest}.conf"
     path = base / name
     try:
-        base.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as e:
-        raise RenderError(f"cannot make the cache folder {base}: {e.strerror or e}") from e
-    if not usercache.own_folder(base):
-        raise RenderError(f"the cache folder {base} is not a folder of this user's that only they "
-                          "can write into: remove it, or set XDG_CACHE_HOME")
-    try:
+        usercache.ready()
         if not path.is_file():
             usercache.write(name, config.encode())
+    except usercache.Untrusted as e:
+        raise RenderError(f"the cache folder {base} is not a folder of this user's that only they "
+                          "can write into: remove it, or set XDG_CACHE_HOME") from e
     except OSError as e:
-        raise RenderError(f"cannot write the font configuration {path}: {e.strerror or e}") from e
+        raise RenderError(f"cannot make the cache folder {base}: {e.strerror or e}") from e
+    except OutputError as e:
+        raise RenderError(str(e)) from e
     return path
 
 
@@ -174,20 +173,15 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
         if scheme == "file" and not parsed.netloc:
             path = Path(unquote(parsed.path)).resolve()
             if any(path.is_relative_to(root) for root in _roots()) and path.is_file():
-                # Opened without following a link or waiting for a pipe, and asked again once
-                # open: the file may have been swapped since it was resolved.
+                # Not through a link: the file may have been swapped since it was resolved.
                 try:
-                    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+                    data = read_capped(path, MAX_RESOURCE, follow=False)
+                except TooLarge:
+                    raise _over_cap(url) from None
+                except NotAFile:
+                    raise _Refused(f"resource refused: {_shown(url)}") from None
                 except OSError as e:
                     raise _Refused(f"resource refused: {_shown(url)} ({e.strerror})") from e
-                with os.fdopen(fd, "rb") as f:
-                    info = os.fstat(f.fileno())
-                    if not stat.S_ISREG(info.st_mode):
-                        raise _Refused(f"resource refused: {_shown(url)}")
-                    size = info.st_size
-                    data = f.read(MAX_RESOURCE + 1) if size <= MAX_RESOURCE else b""
-                if size > MAX_RESOURCE or len(data) > MAX_RESOURCE:
-                    raise _over_cap(url)
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, data, {"Content-Type": kind})
         raise _Refused(f"resource refused: {_shown(url)}")

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import importlib.util
 import json
+import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,8 +29,12 @@ if TYPE_CHECKING:
 from . import __version__
 from .errors import UsageError
 from .fontset import SYSTEM_FONTS
+from .reading import NotAFile, TooLarge, read_capped
 
 MANIFEST = ".factsheet-manifest.json"
+MAX_FINGERPRINTED = 64 * 1024 * 1024  # bytes: more than any file a document may read
+LIBRARIES = ("babel", "yaml", "markdown_it", "mdurl", "icu", "pycountry", "polib", "jinja2", "markupsafe",
+             "weasyprint", "pydyf", "tinycss2", "cssselect2", "pyphen", "fontTools")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -59,6 +66,19 @@ def package_fingerprint() -> str:
         if name.endswith(".py") and "/" not in name:
             digest.update(f"code/{name}\0".encode())
             digest.update(item.read_bytes())
+    # The libraries that read, localize and print the data: a new version (pip writes its files
+    # anew) may judge or print the same data otherwise. Their time and size, not their bytes;
+    # found without importing them.
+    digest.update(f"python\0{sys.version}\0".encode())
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        try:
+            info = os.stat(origin) if origin else None
+            state = f"{info.st_size}:{info.st_mtime_ns}" if info else "absent"
+        except OSError:
+            state = "absent"
+        digest.update(f"library/{name}/{origin}\0{state}\0".encode())
     # The system's fonts that print some scripts (Noto CJK): a new version of their package, or
     # FACTSHEET_CJK_FONTS naming another folder, rebuilds. Their size and time, not their
     # bytes: the four collections weigh 100 MB.
@@ -73,20 +93,39 @@ def package_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _state(path: Path) -> bytes:
+    """What a fingerprint takes of one file: its bytes, or what stands in their place (read as
+    a data file is: a pipe is never waited for)."""
+    try:
+        content = read_capped(path, MAX_FINGERPRINTED)
+    except FileNotFoundError:
+        return b"absent\0"
+    except NotAFile:
+        return b"not a file\0"
+    except TooLarge as e:
+        return f"too large: {e.size}\0".encode()
+    return f"{len(content)}\0".encode() + content
+
+
+def _target(path: Path) -> bytes:
+    try:
+        return os.fsencode(path.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return b""
+
+
 def fingerprint(files: Iterable[Path], options: dict[str, object]) -> str:
     """The fingerprint of one output: its data files (in include order), options and package.
 
-    A file that does not exist is part of it too (a translation sidecar not made yet): making
-    it changes the fingerprint."""
+    The files are named by the paths they were opened by, and the fingerprint takes which file
+    each path leads to: a link pointed elsewhere leads to other bytes, and to other includes
+    (an include is found beside the file it is in, not beside the link to it). A file that does
+    not exist is part of it too (a translation sidecar not made yet): making it changes the
+    fingerprint. OSError when a file cannot be read."""
     digest = hashlib.sha256(package_fingerprint().encode())
     for path in files:
-        digest.update(str(path).encode() + b"\0")
-        try:
-            content = path.read_bytes()
-        except FileNotFoundError:
-            digest.update(b"absent\0")
-        else:
-            digest.update(f"{len(content)}\0".encode() + content)
+        digest.update(os.fsencode(path) + b"\0" + _target(path) + b"\0")
+        digest.update(_state(path))
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 

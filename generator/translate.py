@@ -29,7 +29,8 @@ from .errors import DataError, Position, Problem
 from .i18n import locale_of
 from .markup import parse
 from .model import Text
-from .yamltree import Mapping, Node, Scalar, Sequence, read, read_text
+from .reading import TooLarge, read_capped
+from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, read, read_text
 
 PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
 
@@ -118,11 +119,27 @@ def sidecar(data: Path) -> Path:
 Fingerprints = dict[str, dict[str, dict[str, str]]]  # path → language → {fingerprint, source}
 
 
-def read_fingerprints(data: Path) -> Fingerprints:
+def read_fingerprints(data: Path, display: str | None = None) -> Fingerprints:
+    """The fingerprints kept beside `data` (none when there is no sidecar); DataError, naming the
+    sidecar as `display` names the data, when it cannot be read as one."""
+    path = sidecar(data)
+    start = Position(str(sidecar(Path(display))) if display else str(path), 1, 1)
     try:
-        loaded = json.loads(sidecar(data).read_text("utf-8"))
+        raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return {}
+    except TooLarge as e:
+        raise DataError([Problem(start, f"the translations' record is {e.size:,} bytes; it may have at "
+                                        f"most {MAX_FILE_BYTES:,}")]) from None
+    except OSError as e:
+        raise DataError([Problem(start, f"cannot read the translations' record: {e.strerror}")]) from None
+    try:
+        loaded = json.loads(raw.decode("utf-8"))
+    except ValueError as e:
+        where = Position(start.file, e.lineno, e.colno) if isinstance(e, json.JSONDecodeError) else start
+        raise DataError([Problem(where, "the translations' record is damaged (not JSON in UTF-8): "
+                                        "restore it from version control, or delete it (then no "
+                                        "translation is known to be stale)")]) from None
     return loaded if isinstance(loaded, dict) else {}
 
 
@@ -149,7 +166,7 @@ def states(data: Path, display: str, lang: str) -> tuple[str, list[State]]:
     if not langs:
         raise DataError([Problem(root.pos, "languages must list the document's languages")])
     source = langs[0]
-    prints = read_fingerprints(data)
+    prints = read_fingerprints(data, display)
     out = []
     for u in units(root):
         src = u.fingerprint_text(source)
@@ -281,7 +298,7 @@ def import_po(po_path: Path) -> Imported:
     edits: list[tuple[int, int, str]] = []
     problems: list[Problem] = []
     changed: list[str] = []
-    prints = read_fingerprints(data)
+    prints = read_fingerprints(data, display)
     for entry in po:
         if entry.obsolete or "fuzzy" in entry.flags or not entry.translated():
             continue

@@ -11,12 +11,23 @@ Files are replaced whole: a reader never sees half of one. Deleting the folder i
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import json
 import os
 import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
-MAX_FILE = 16 * 1024 * 1024  # bytes: anything larger was not written by factsheet
+from .errors import OutputError
+from .reading import read_capped
+
+MAX_FILE = 16 * 1024 * 1024  # bytes: a larger file was not written by factsheet
+
+
+class Untrusted(PermissionError):
+    """The cache folder is not a folder of this user's that only they can write into."""
 
 
 def folder() -> Path:
@@ -37,6 +48,21 @@ def own_folder(path: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
+def ready() -> Path:
+    """The cache folder, made if need be; OSError if it cannot be, Untrusted if it is not the
+    user's own."""
+    base = folder()
+    base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not own_folder(base):
+        raise Untrusted(errno.EACCES, "not a folder of this user's that only they can write into",
+                        str(base))
+    return base
+
+
+def _own_file(info: os.stat_result) -> bool:
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
 def read(name: str) -> bytes | None:
     """The cache file `name`'s bytes; None when it is missing, unreadable, not a regular file
     of this user's that only they can write, in a folder that is not theirs, or too large."""
@@ -44,33 +70,51 @@ def read(name: str) -> bytes | None:
     if not own_folder(base):
         return None
     try:
-        fd = os.open(base / name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid()
-                    or info.st_mode & 0o022 or info.st_size > MAX_FILE):
-                return None
-            return f.read(MAX_FILE + 1)
+        return read_capped(base / name, MAX_FILE, follow=False, trusted=_own_file)
     except OSError:
         return None
 
 
 def write(name: str, data: bytes) -> Path:
-    """Replace the cache file `name` with `data` whole; its path. OSError when it cannot be
-    written, or when the cache folder is not this user's own (EACCES)."""
-    import tempfile
+    """Replace the cache file `name` with `data` whole; its path. Untrusted, OSError or
+    OutputError when it cannot be written."""
+    from .output import write_atomic
 
-    base = folder()
-    base.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not own_folder(base):
-        raise PermissionError(errno.EACCES, "not a folder of this user's that only they can write into",
-                              str(base))
-    fd, tmp = tempfile.mkstemp(dir=base, prefix=f".{name}.", suffix=".tmp")
+    target = ready() / name
+    write_atomic(target, data, 0o600)
+    return target
+
+
+# A table: a JSON object {field: {key: entry}} that several processes update, each adding the
+# entries it found to those of the file as it is when it writes.
+
+
+def read_table(name: str, field: str) -> dict[str, Any]:
+    """The entries of table `name`; none when the file cannot be believed (see `read`) or is
+    not a table."""
+    data = read(name)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, base / name)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return base / name
+        loaded = json.loads(data) if data is not None else None
+    except ValueError:
+        return {}
+    entries = loaded.get(field) if isinstance(loaded, dict) else None
+    return entries if isinstance(entries, dict) else {}
+
+
+def update_table(name: str, field: str, new: Mapping[str, Any], keep: Callable[[str], bool],
+                 limit: int | None = None) -> None:
+    """Write `new` into table `name`, over the entries of the file as it is now that `keep`
+    accepts; the most recent last, the oldest dropped beyond `limit` entries or MAX_FILE bytes.
+    Never fails: a cache only saves time."""
+    if not new:
+        return
+    entries = {k: v for k, v in read_table(name, field).items() if k not in new and keep(k)}
+    entries.update(new)
+    items = list(entries.items())[-limit:] if limit else list(entries.items())
+    while True:
+        data = json.dumps({field: dict(items)}, separators=(",", ":")).encode()
+        if len(data) <= MAX_FILE or not items:
+            break
+        items = items[max(1, len(items) // 10):]
+    with contextlib.suppress(OSError, OutputError):
+        write(name, data)

@@ -2,20 +2,24 @@
 
 A document's verdict (its problems and its warnings) follows from its data file and includes,
 its translations' sidecar (stale translations) and the package (code, catalogs, tables, bundled
-fonts, the system's CJK fonts): the build manifest's fingerprint of those (plan.py). A check of
-a document whose fingerprint is that of a remembered verdict reports that verdict again without
-loading the document, so a check of an unchanged folder imports no YAML, Babel, Markdown or ICU,
-and a check of a folder where one file changed loads that file only.
+fonts, the system's CJK fonts, the libraries and Python): the build manifest's fingerprint of
+those (plan.py), taken through the paths the files were opened by and of which file each leads
+to. A check of a document whose fingerprint is that of a remembered verdict
+reports that verdict again without loading the document: a check of an unchanged folder
+imports no YAML, Babel, Markdown or ICU, and one where a file changed loads only the documents
+made of it.
 
-A document that could not be loaded is not remembered (which files it includes is not known):
-it is checked again every time. The verdicts live in the user's cache (usercache.py), one file
-for every document checked, the most recently checked `MAX_DOCUMENTS` of those that still exist.
+Only a document that loads, localizes and resolves is remembered (with its warnings, and the
+characters its fonts lack): an invalid one is checked again every time, since which files it
+includes is not known. Nor is a document one of whose files changed while it was checked (its
+modification time is not older than the check): the verdict might be of the file before.
+The verdicts live in the user's cache (usercache.py), one table for every document checked: the
+`MAX_DOCUMENTS` most recently recorded of those whose data file still exists.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +31,9 @@ from .plan import fingerprint
 
 FILE = "checks-v1.json"  # the name changes with the format: an old one is never misread
 MAX_DOCUMENTS = 1000
+# A file's modification time is the kernel's coarse clock, a tick behind the fine one a check
+# starts by: a file written just after the start may look written just before it.
+SETTLED_NS = 1_000_000_000
 _OPTIONS: dict[str, object] = {"check": 1}
 
 
@@ -36,36 +43,52 @@ class Verdict:
     warnings: tuple[str, ...]
 
 
-def _key(path: Path, display: str) -> str:
-    # The display is in every message: the same file named otherwise has its own verdict.
-    return f"{path.absolute()}\t{display}"
+@dataclass(frozen=True)
+class Remembered:
+    """A verdict, and what it was drawn from: each file by the path it was opened by, and their
+    fingerprint."""
 
+    files: tuple[str, ...]
+    inputs: str
+    verdict: Verdict
 
-def _verdict(entry: object) -> Verdict | None:
-    """An entry as `Verdicts.record` writes it, or None: a damaged file is never believed."""
-    if not isinstance(entry, dict):
-        return None
-    problems, warnings = entry.get("problems"), entry.get("warnings")
-    if not (isinstance(problems, list) and isinstance(warnings, list)
-            and all(isinstance(w, str) for w in warnings)):
-        return None
-    found = []
-    for p in problems:
-        if not (isinstance(p, list) and len(p) == 4 and isinstance(p[0], str) and type(p[1]) is int
-                and type(p[2]) is int and isinstance(p[3], str)):
+    def as_json(self) -> dict[str, Any]:
+        problems = [[p.pos.file, p.pos.line, p.pos.column, p.message] for p in self.verdict.problems]
+        return {"files": list(self.files), "inputs": self.inputs, "problems": problems,
+                "warnings": list(self.verdict.warnings)}
+
+    @classmethod
+    def from_json(cls, entry: object) -> Remembered | None:
+        """The entry as `as_json` writes it, or None: a damaged file is never believed."""
+        if not isinstance(entry, dict):
             return None
-        found.append(Problem(Position(p[0], p[1], p[2]), p[3]))
-    return Verdict(tuple(found), tuple(warnings))
+        files, inputs = entry.get("files"), entry.get("inputs")
+        problems, warnings = entry.get("problems"), entry.get("warnings")
+        if not (isinstance(files, list) and files and isinstance(inputs, str)
+                and isinstance(problems, list) and isinstance(warnings, list)):
+            return None
+        if not all(isinstance(v, str) for v in (*files, *warnings)):
+            return None
+        found = []
+        for p in problems:
+            if not (isinstance(p, list) and len(p) == 4 and isinstance(p[0], str) and type(p[1]) is int
+                    and type(p[2]) is int and isinstance(p[3], str)):
+                return None
+            found.append(Problem(Position(p[0], p[1], p[2]), p[3]))
+        return cls(tuple(files), inputs, Verdict(tuple(found), tuple(warnings)))
 
 
-def _read() -> dict[str, Any]:
-    data = usercache.read(FILE)
+def _key(path: Path, display: str) -> str:
+    # The display is in every message: the same file named otherwise has its own verdict. A
+    # path holds no NUL, nor does a name given on the command line.
+    return f"{path.absolute()}\0{display}"
+
+
+def _exists(key: str) -> bool:
     try:
-        loaded = json.loads(data) if data is not None else None
-    except ValueError:
-        return {}
-    documents = loaded.get("documents") if isinstance(loaded, dict) else None
-    return documents if isinstance(documents, dict) else {}
+        return Path(key.partition("\0")[0]).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 class Verdicts:
@@ -73,51 +96,46 @@ class Verdicts:
 
     def __init__(self, documents: dict[str, Any]) -> None:
         self.documents = documents
-        self.new: dict[str, dict[str, object]] = {}
+        self.new: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def load(cls) -> Verdicts:
-        return cls(_read())
+        return cls(usercache.read_table(FILE, "documents"))
 
     def get(self, path: Path, display: str) -> Verdict | None:
         """The document's verdict, if one was found for exactly what it is made of now."""
-        entry = self.documents.get(_key(path, display))
-        if not isinstance(entry, dict):
-            return None
-        files = entry.get("files")
-        if not (isinstance(files, list) and files and all(isinstance(f, str) for f in files)):
+        entry = Remembered.from_json(self.documents.get(_key(path, display)))
+        if entry is None:
             return None
         try:
-            if fingerprint([Path(f) for f in files], _OPTIONS) != entry.get("inputs"):
+            if fingerprint([Path(f) for f in entry.files], _OPTIONS) != entry.inputs:
                 return None
-        except OSError:
+        except (OSError, ValueError):  # a file unreadable, a NUL in a damaged entry
             return None
-        return _verdict(entry)
+        return entry.verdict
 
-    def record(self, path: Path, display: str, files: Sequence[Path], verdict: Verdict) -> None:
-        """Remember a verdict found from `files` (read right before, as the check read them)."""
+    def record(self, path: Path, display: str, files: Sequence[tuple[Path, Path]], verdict: Verdict,
+               since_ns: int) -> None:
+        """Remember a verdict found, since `since_ns` (time.time_ns()), from `files`: each by
+        the path it was opened by and the file it led to."""
         try:
-            inputs = fingerprint(files, _OPTIONS)
-        except OSError:
+            for opened, real in files:
+                if opened.resolve() != real:
+                    return  # a link pointed elsewhere while the document was checked
+                try:
+                    if os.stat(opened).st_mtime_ns >= since_ns - SETTLED_NS:
+                        return  # changed while it was checked, or just before
+                except FileNotFoundError:
+                    pass
+            inputs = fingerprint([opened for opened, _ in files], _OPTIONS)
+        except (OSError, ValueError, RuntimeError):  # unreadable, a loop of links
             return
-        self.new[_key(path, display)] = {
-            "files": [str(f.absolute()) for f in files], "inputs": inputs,
-            "problems": [[p.pos.file, p.pos.line, p.pos.column, p.message] for p in verdict.problems],
-            "warnings": list(verdict.warnings),
-        }
+        entry = Remembered(tuple(str(opened) for opened, _ in files), inputs, verdict)
+        self.new[_key(path, display)] = entry.as_json()
 
     def save(self) -> None:
         """Write the verdicts found, with those of the file as it is now (another check may have
-        written it) whose data file still exists; the most recent last."""
-        if not self.new:
-            return
-        documents = {k: v for k, v in _read().items()
-                     if k not in self.new and Path(k.partition("\t")[0]).is_file()}
-        documents.update(self.new)
-        kept = dict(list(documents.items())[-MAX_DOCUMENTS:])
+        written it) whose data file still exists."""
+        usercache.update_table(FILE, "documents", self.new, keep=_exists, limit=MAX_DOCUMENTS)
         self.documents.update(self.new)
         self.new = {}
-        # The verdicts only save time: without them, the next check loads every document.
-        with contextlib.suppress(OSError):
-            usercache.write(FILE, json.dumps({"documents": kept}, ensure_ascii=False,
-                                             separators=(",", ":")).encode())

@@ -7,9 +7,7 @@ line and column, and anchors, aliases and duplicate keys are refused before anyt
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import Collector, DataError, Position, Problem
+from .reading import NotAFile, TooLarge, read_capped
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
@@ -100,24 +99,15 @@ def read_text(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
 def _read_capped(path: Path, start: Position) -> bytes:
     """The file's bytes; never more than the cap read, never a device or a pipe opened for long."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        return read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise DataError([Problem(start, "file not found")]) from None
+    except NotAFile:
+        raise DataError([Problem(start, "not a regular file; a data file must be a file")]) from None
+    except TooLarge as e:
+        raise DataError([_too_big(start, e.size)]) from None
     except OSError as e:
         raise DataError([Problem(start, f"cannot read the file: {e.strerror}")]) from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise DataError([Problem(start, "not a regular file; a data file must be a file")])
-        if info.st_size > MAX_FILE_BYTES:
-            raise DataError([_too_big(start, info.st_size)])
-        try:
-            raw = f.read(MAX_FILE_BYTES + 1)
-        except OSError as e:
-            raise DataError([Problem(start, f"cannot read the file: {e.strerror}")]) from None
-    if len(raw) > MAX_FILE_BYTES:  # it grew while being read
-        raise DataError([_too_big(start, len(raw))])
-    return raw
 
 
 def _too_big(start: Position, size: int) -> Problem:

@@ -4,6 +4,7 @@ and a worker that dies."""
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -83,6 +84,31 @@ def test_editing_an_included_file_rebuilds_every_file_that_includes_it(data: Pat
     report = build([data], out, formats=["html"], jobs=1)
     assert built(report) == {"a": "built", "b": "built", "c": "skipped", "shared": "built"}
     assert "A renamed source" in html(out, "a").read_text("utf-8")
+
+
+def test_an_include_link_pointed_at_another_file_rebuilds(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.yaml").write_text(DOC.format(name="a", include="include: [shared.yaml]\n"), "utf-8")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "one.yaml").write_text(SOURCES, "utf-8")
+    (shared / "two.yaml").write_text(SOURCES.replace("A source", "Another source"), "utf-8")
+    (data / "shared.yaml").symlink_to(shared / "one.yaml")
+    out = tmp_path / "out"
+    build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    assert built(build([data / "a.yaml"], out, formats=["html"], jobs=1)) == {"a": "skipped"}
+    (data / "shared.yaml").unlink()
+    (data / "shared.yaml").symlink_to(shared / "two.yaml")  # the files themselves unchanged
+    assert built(build([data / "a.yaml"], out, formats=["html"], jobs=1)) == {"a": "built"}
+    assert "Another source" in html(out, "a").read_text("utf-8")
+
+
+def test_the_manifest_names_files_by_the_paths_they_were_opened_by(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    entry = next(iter(json.loads((out / MANIFEST).read_text("utf-8")).values()))
+    assert entry["files"] == [str(data / "a.yaml"), str(data / "shared.yaml")]
 
 
 @pytest.mark.parametrize("change", ["output edited", "output deleted", "other options", "force"])

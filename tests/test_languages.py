@@ -166,7 +166,7 @@ def test_first_document_russian_quotes_and_headings(first_ru: str) -> None:
     assert "&quot;" not in main and '"' not in re.sub(r"<[^>]+>", "", main)
     assert ('<h2 id="section-2-h">Инициатива о\u00a0Глобальном партнерстве и\u00a0резолюции '
             "Организации Объединенных Наций</h2>") in main
-    assert '<h2 id="section-5-h">Инициативы 2012–\u20602014 годов</h2>' in main
+    assert '<h2 id="section-5-h">Инициативы 2012–\u20602014\u00a0годов</h2>' in main
 
 
 def test_stylesheets_mirror_for_right_to_left() -> None:

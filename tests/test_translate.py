@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -219,3 +220,21 @@ def test_check_warns_about_a_stale_translation_and_strict_fails(first: Path, tmp
     result = CliRunner().invoke(main, ["check", "--strict", str(first)])
     assert result.exit_code == 1
     assert result.stderr == warning.replace(": warning: ", ": error: ") + "1 of 1 document(s) failed\n"
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ('{"title": ', "2:1: the translations' record is damaged (not JSON in UTF-8): restore it from version "
+                   "control, or delete it (then no translation is known to be stale)"),
+    (None, "1:1: cannot read the translations' record: not a regular file"),
+])
+def test_a_damaged_translations_record_is_a_problem_at_its_place(tmp_path: Path, content: str | None,
+                                                                 problem: str) -> None:
+    data = tmp_path / "doc.yaml"
+    shutil.copy(ROOT / "tests" / "fixtures" / "golden" / "sample.yaml", data)
+    record = tmp_path / "doc.i18n.json"
+    if content is None:
+        os.mkfifo(record)  # never waited for
+    else:
+        record.write_text(content + "\n", "utf-8")
+    report = check([data], remember=False)
+    assert [str(p) for p in report.outcomes[0].problems] == [f"{record}:{problem}"]
