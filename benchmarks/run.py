@@ -3,9 +3,9 @@
 Generates a corpus (the first document and synthetic documents of 1 to 50 pages, 40 documents
 in 2 languages) and prints, measured side by side in one run, each figure with its target:
 - the time per PDF page of factsheet's PDF stage against bare WeasyPrint rendering the HTML and
-  stylesheet that factsheet finally prints, with the same fonts (the engine's floor), median of
-  alternating runs; the stage's layouts are counted, since a footnote WeasyPrint floats away
-  from its call costs a layout more;
+  stylesheet that factsheet finally prints, with the same fonts (the engine's floor), in pairs
+  of runs back to back (the median of their ratios); the stage's layouts are counted, since a
+  footnote WeasyPrint floats away from its call costs a layout more;
 - full builds with --jobs 2 against --jobs 1, alternating, median of 3 each;
 - a no-op rebuild and a one-file-changed rebuild against the full build;
 - the peak memory of a worker building the 50-page document;
@@ -49,10 +49,10 @@ def pages(pdf: Path) -> int:
     return len(pypdf.PdfReader(pdf).pages)
 
 
-def engine_floor_and_ours(data: Path, runs: int) -> tuple[float, float, int, int]:
-    """Median seconds of factsheet's PDF stage for the first edition of `data` (rendering, glyph
-    check, every layout, writing) and of bare WeasyPrint on the HTML and stylesheet the stage
-    finally printed, alternating; the page and layout counts."""
+def engine_floor_and_ours(data: Path, runs: int) -> tuple[list[float], list[float], int, int]:
+    """Seconds of bare WeasyPrint on the HTML and stylesheet the PDF stage finally printed, and
+    of factsheet's PDF stage for the first edition of `data` (rendering, glyph check, every
+    layout, writing), in alternating pairs; the page and layout counts."""
     import weasyprint
 
     from generator import footnote_policy
@@ -108,7 +108,7 @@ def engine_floor_and_ours(data: Path, runs: int) -> tuple[float, float, int, int
     import pypdf
 
     count = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    return statistics.median(bare), statistics.median(ours), count, layouts
+    return bare, ours, count, layouts
 
 
 def worker_peak_mib(data: Path, out: Path) -> float:
@@ -165,11 +165,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="6 documents of up to 13 pages and 3 runs: checks that the benchmark works")
     parser.add_argument("--documents", type=int, help="documents in the corpus (default 40)")
-    parser.add_argument("--runs", type=int, help="alternating runs of the engine comparison (default 5)")
+    parser.add_argument("--runs", type=int, help="alternating pairs of the engine comparison (default 9)")
     parser.add_argument("--pairs", type=int, help="alternating --jobs 1 and --jobs 2 full builds (default 3)")
     args = parser.parse_args()
     count = args.documents or (6 if args.quick else 40)
-    runs = args.runs or (3 if args.quick else 5)
+    runs = args.runs or (3 if args.quick else 9)
     pairs = args.pairs or (1 if args.quick else 3)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -186,11 +186,17 @@ def main() -> None:
             medium.write_text(synthetic(13, 99), "utf-8")
             samples.append(medium)
         for data in samples:
-            bare, ours, n, layouts = engine_floor_and_ours(data, runs)
-            print(f"PDF stage, {data.stem} (en, {n} pages, {layouts} layout(s)), median of {runs} "
-                  f"alternating runs (CPU time): bare WeasyPrint {bare / n * 1000:.1f} ms a page, factsheet "
-                  f"{ours / n * 1000:.1f} ms a page: {ours / bare:.2f}x (target <= 1.05x); "
-                  f"per layout {ours / layouts / bare:.2f}x")
+            bares, ourses, n, layouts = engine_floor_and_ours(data, runs)
+            bare, ours = statistics.median(bares), statistics.median(ourses)
+            # Each pair ran back to back: the median of their ratios drifts least with the machine.
+            paired = statistics.median(o / b for o, b in zip(ourses, bares, strict=True))
+            print(f"PDF stage, {data.stem} (en, {n} pages, {layouts} layout(s)), {runs} alternating pairs "
+                  f"of runs (CPU time): bare WeasyPrint {bare / n * 1000:.1f} ms a page, factsheet "
+                  f"{ours / n * 1000:.1f} ms a page (medians); median of the pairs' ratios {paired:.2f}x "
+                  f"(target <= 1.05x), ratio of the medians {ours / bare:.2f}x, pairs "
+                  f"{min(o / b for o, b in zip(ourses, bares, strict=True)):.2f}-"
+                  f"{max(o / b for o, b in zip(ourses, bares, strict=True)):.2f}x; per layout "
+                  f"{paired / layouts:.2f}x")
 
         # Full builds, then rebuilds.
         # Alternating full builds (--force after the first): a shared virtual machine's speed
