@@ -181,7 +181,8 @@ def check(paths: Sequence[str | Path], *, strict: bool = False, remember: bool =
             since = time.time_ns()
             verdict, doc = _judge(path, display)
             if remember and doc is not None:
-                verdicts.record(path, display, _drawn_from(doc), verdict, since)
+                files, digests = _drawn_from(doc)
+                verdicts.record(path, display, files, digests, verdict, since)
         outcomes.append(Outcome(display, problems=verdict.problems, warnings=list(verdict.warnings),
                                 strict=strict))
     if remember:
@@ -204,12 +205,14 @@ def _judge(path: Path, display: str) -> tuple[Verdict, Document | None]:
     return Verdict(problems, warnings), prepared.doc
 
 
-def _drawn_from(doc: Document) -> list[tuple[Path, Path]]:
-    """Every file a check of `doc` read: by the path it was opened by, and the file it led to."""
+def _drawn_from(doc: Document) -> tuple[list[tuple[Path, Path]], list[str | None]]:
+    """Every file a check of `doc` read, by the path it was opened by and the file it led to,
+    and the digest of the bytes read (None for the translations' record: read apart)."""
     from .translate import sidecar
 
     translations = sidecar(doc.path)
-    return [*zip(doc.opened, doc.files, strict=True), (translations, translations.resolve())]
+    files = [*zip(doc.opened, doc.files, strict=True), (translations, translations.resolve())]
+    return files, [*doc.digests, None]
 
 
 def _stale(doc: Document) -> list[str]:
@@ -259,7 +262,7 @@ class Checked:
 
     outcome: Outcome  # its problems, or its languages and warnings
     inputs: tuple[Path, ...]  # the data file and its includes, by the paths they were opened by
-    digest: str  # their fingerprint: the manifest's, and an EditionJob's check of its data
+    digest: str  # their data's fingerprint (plan.data_fingerprint), as validated
     html: tuple[tuple[str, Path, bytes], ...]  # (language, path, HTML)
     edition_warnings: tuple[tuple[str, tuple[str, ...]], ...]  # (language, warnings), in order
     pdfs: tuple[str, ...]  # the languages of the PDFs to make
@@ -384,6 +387,8 @@ FIRST = 2**62  # the weight of a document's own job: all of them go before any e
 def _finish(state: _Building, folder: OutputFolder, manifest: Manifest) -> Outcome:
     """A document whose jobs have all come back: its outputs written (all or nothing) and
     recorded in the manifest, or none of them and its entry dropped."""
+    from .plan import combined
+
     job, checked = state.job, state.checked
     if checked is None:  # its own job failed
         manifest.documents.pop(job.key, None)
@@ -419,7 +424,7 @@ def _finish(state: _Building, folder: OutputFolder, manifest: Manifest) -> Outco
         manifest.documents.pop(job.key, None)
         return outcome
     outcome.written = [path for path, _ in files]
-    manifest.record(job.key, checked.inputs, checked.digest, files)
+    manifest.record(job.key, checked.inputs, combined(checked.digest, options_of(job)), files)
     manifest.documents[job.key]["languages"] = list(outcome.languages)
     return outcome
 
@@ -463,22 +468,19 @@ def options_of(job: Job) -> dict[str, object]:
             "pdf": asdict(job.pdf), "strict": job.strict}
 
 
-def _digest(job: Job, files: Sequence[Path]) -> str:
-    from .plan import fingerprint
-
-    return fingerprint(files, options_of(job))
-
-
 def _prepared(job: Job, expected: str | None = None) -> tuple[Prepared, str]:
-    """The document validated, and the manifest's fingerprint of what it was made from (read
-    right after it: the manifest records what was validated, not what the file became since);
-    with `expected`, a RenderError when the data is no longer what the document's job validated."""
+    """The document validated, and the fingerprint of its data as it was read and validated
+    (plan.data_fingerprint: the manifest records what was validated, not what the files became
+    since); with `expected`, a RenderError when the data is no longer what the document's job
+    validated."""
+    from .plan import data_fingerprint
+
     cached = _PREPARED.get(job.key)
     if cached is not None and expected is not None and cached[0] == expected:
         return cached[1], expected
     try:
         prepared = prepare(job.path, job.display)
-        digest = _digest(job, prepared.doc.opened)
+        digest = data_fingerprint(prepared.doc.opened, prepared.doc.digests)
     except (DataError, OSError) as e:
         if expected is None:
             raise
@@ -519,7 +521,11 @@ def check_document(job: Job) -> Checked:
                                                    printed_text(page.html, page.print_css)))
             outcome.problems = tuple(sorted(set(problems)))
             return Checked(outcome, doc.opened, digest, (), (), (), 0)
-    outcome.warnings.extend(_stale(doc))
+    try:
+        outcome.warnings.extend(_stale(doc))
+    except DataError as e:  # its translations' record cannot be read
+        outcome.problems = e.problems
+        return Checked(outcome, doc.opened, digest, (), (), (), 0)
     html = []
     try:
         for resolved in editions:

@@ -47,7 +47,7 @@ def _cmap(path: Path, family: str | None = None) -> set[int]:
 
 # --- the code points of each font, kept in the user's cache ------------------------------------
 
-CACHE_FILE = "glyphs-v1.json"  # the name changes with the format: an old one is never misread
+CACHE_FILE = "glyphs-v2.json"  # the name changes with the format: an old one is never misread
 _LAST = 0x10FFFF
 
 
@@ -95,7 +95,7 @@ def _stamp(path: Path, family: str | None) -> tuple[str, int, int] | None:
         info = path.stat()
     except OSError:
         return None
-    return f"{path.absolute()}\t{family or ''}", info.st_size, info.st_mtime_ns
+    return f"{path.absolute()}\0{family or ''}", info.st_size, info.st_mtime_ns  # no path holds a NUL
 
 
 def _read_cache() -> dict[str, dict[str, object]]:
@@ -128,7 +128,7 @@ class _FontCache:
         """Write the fonts read since the last save, with the entries of the file as it is now
         (another process may have written it) whose font files still exist."""
         usercache.update_table(CACHE_FILE, "fonts", self.new,
-                               keep=lambda key: Path(key.partition("\t")[0]).is_file())
+                               keep=lambda key: Path(key.partition("\0")[0]).is_file())
         self.entries.update(self.new)
         self.new = {}
 

@@ -30,7 +30,7 @@ from .model import (
     TextSection,
 )
 from .schema import Reader, invisible_problem
-from .yamltree import Mapping, Node, Scalar, Sequence, read
+from .yamltree import Mapping, Node, Scalar, Sequence, read_file
 
 UN_SYMBOL = re.compile(r"^[A-Z]+(/[A-Za-z0-9.]+)+( \(\d{4}\))?$")
 DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -57,6 +57,7 @@ class _File:
     path: Path
     display: str
     opened: Path  # `path` as it was named: a link is not resolved
+    digest: str  # of the bytes read (reading.content_digest)
     sources: dict[str, Source] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
@@ -106,12 +107,12 @@ class _Loader:
             return self.files[real]
         self.files[real] = None
         try:
-            root, found = read(path, display)
+            root, found, digest = read_file(path, display)
         except DataError as e:
             self.problems.extend(e.problems)
             return None
         self.problems.extend(found)
-        f = _File(real, display, path.absolute())
+        f = _File(real, display, path.absolute(), digest)
         self._read_file(f, root)
         self.files[real] = f
         for inc_path, inc_display, pos in f.includes:
@@ -417,8 +418,9 @@ class _Loader:
             events=tuple(sorted(events, key=_event_order)),
             sections=tuple(main.sections),
             files=tuple(g.path for g in closure),
-            displays=tuple(g.display for g in closure),
-            opened=tuple(g.opened for g in closure))
+            opened=tuple(g.opened for g in closure),
+            digests=tuple(g.digest for g in closure),
+            displays=tuple(g.display for g in closure))
 
 
 def _url_problem(url: str) -> str | None:

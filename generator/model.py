@@ -279,8 +279,9 @@ class Document:
     events: tuple[Event, ...]
     sections: tuple[Section, ...]
     files: tuple[Path, ...]  # this file and every file it includes, in the order first reached
+    opened: tuple[Path, ...]  # the same files by the paths they were opened by (links kept)
+    digests: tuple[str, ...]  # of the bytes read of each: what was validated
     displays: tuple[str, ...] = ()  # the same files as messages name them
-    opened: tuple[Path, ...] = ()  # the same files by the paths they were opened by (links kept)
 
     @property
     def source_language(self) -> str:

@@ -163,20 +163,21 @@ def sweep(folder: Path, older_than: float = STALE_AFTER) -> list[Path]:
     return removed
 
 
-def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write beside the target, flush to disk, then rename over it: never a half-written file.
+def write_atomic(target: Path, data: bytes, mode: int = 0o644, durable: bool = True) -> None:
+    """Write beside the target, flush to disk (`durable`: a cache need not wait for the disk),
+    then rename over it: never a half-written file.
 
     A symbolic link at the target is replaced by the file, never followed.
     """
-    tmp = _stage(target, data, mode)
+    tmp = _stage(target, data, mode, durable)
     try:
-        _commit(tmp, target)
+        _commit(tmp, target, durable)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _stage(target: Path, data: bytes, mode: int = 0o644) -> str:
+def _stage(target: Path, data: bytes, mode: int = 0o644, durable: bool = True) -> str:
     """The target's content in a flushed temporary file beside it; its name."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +188,8 @@ def _stage(target: Path, data: bytes, mode: int = 0o644) -> str:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.chmod(tmp, mode)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
@@ -197,10 +199,11 @@ def _stage(target: Path, data: bytes, mode: int = 0o644) -> str:
     return tmp
 
 
-def _commit(tmp: str, target: Path) -> None:
+def _commit(tmp: str, target: Path, durable: bool = True) -> None:
     try:
         os.replace(tmp, target)  # replaces a symlink at target; never writes through it
-        _sync_folder(target.parent)
+        if durable:
+            _sync_folder(target.parent)
     except OSError as e:
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
 

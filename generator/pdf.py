@@ -88,7 +88,9 @@ def fontconfig_file() -> Path:
     except OSError as e:
         raise RenderError(f"cannot make the cache folder {base}: {e.strerror or e}") from e
     except OutputError as e:
-        raise RenderError(str(e)) from e
+        cause = e.__cause__
+        raise RenderError(f"cannot write the font configuration {path}: "
+                          f"{cause.strerror if isinstance(cause, OSError) else e}") from e
     return path
 
 

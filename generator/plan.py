@@ -29,12 +29,11 @@ if TYPE_CHECKING:
 from . import __version__
 from .errors import UsageError
 from .fontset import SYSTEM_FONTS
-from .reading import NotAFile, TooLarge, read_capped
+from .reading import NotAFile, TooLarge, content_digest, read_capped
 
 MANIFEST = ".factsheet-manifest.json"
 MAX_FINGERPRINTED = 64 * 1024 * 1024  # bytes: more than any file a document may read
-LIBRARIES = ("babel", "yaml", "markdown_it", "mdurl", "icu", "pycountry", "polib", "jinja2", "markupsafe",
-             "weasyprint", "pydyf", "tinycss2", "cssselect2", "pyphen", "fontTools")
+LIBRARIES = ("babel", "yaml", "markdown_it", "icu", "pycountry", "polib", "jinja2", "weasyprint", "fontTools")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,45 +65,54 @@ def package_fingerprint() -> str:
         if name.endswith(".py") and "/" not in name:
             digest.update(f"code/{name}\0".encode())
             digest.update(item.read_bytes())
-    # The libraries that read, localize and print the data: a new version (pip writes its files
-    # anew) may judge or print the same data otherwise. Their time and size, not their bytes;
-    # found without importing them.
-    digest.update(f"python\0{sys.version}\0".encode())
-    for name in LIBRARIES:
-        spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec is not None else None
-        try:
-            info = os.stat(origin) if origin else None
-            state = f"{info.st_size}:{info.st_mtime_ns}" if info else "absent"
-        except OSError:
-            state = "absent"
-        digest.update(f"library/{name}/{origin}\0{state}\0".encode())
+    # The libraries that read, localize and print the data: a new version may judge or print
+    # the same data otherwise. The distributions installed beside them, by name and version
+    # (found without importing them; the same on every machine of a cluster that has them).
+    digest.update(f"python\0{'.'.join(map(str, sys.version_info[:3]))}\0".encode())
+    for folder in sorted(_library_folders()):
+        digest.update("\0".join(sorted(n for n in _listing(folder) if n.endswith(".dist-info"))).encode())
     # The system's fonts that print some scripts (Noto CJK): a new version of their package, or
-    # FACTSHEET_CJK_FONTS naming another folder, rebuilds. Their size and time, not their
-    # bytes: the four collections weigh 100 MB.
+    # FACTSHEET_CJK_FONTS naming another folder, rebuilds. Their size, not their bytes (the four
+    # collections weigh 100 MB) nor their time (a cluster's machines installed them apart).
     for system in SYSTEM_FONTS:
         for family, path in system.paths():
             try:
-                stat = path.stat()
-                state = f"{stat.st_size}:{stat.st_mtime_ns}"
+                state = str(path.stat().st_size)
             except OSError:
                 state = "absent"
             digest.update(f"system/{family}/{path}\0{state}\0".encode())
     return digest.hexdigest()
 
 
-def _state(path: Path) -> bytes:
-    """What a fingerprint takes of one file: its bytes, or what stands in their place (read as
-    a data file is: a pipe is never waited for)."""
+def _library_folders() -> set[str]:
+    """The folders the libraries of LIBRARIES are installed in (site-packages)."""
+    folders = set()
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            package = Path(spec.origin).parent
+            folders.add(str(package.parent if spec.submodule_search_locations else package))
+    return folders
+
+
+def _listing(folder: str) -> list[str]:
     try:
-        content = read_capped(path, MAX_FINGERPRINTED)
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _state(path: Path) -> str:
+    """What a fingerprint takes of one file: the digest of its bytes (read as a data file is: a
+    pipe is never waited for), or what stands in their place."""
+    try:
+        return content_digest(read_capped(path, MAX_FINGERPRINTED))
     except FileNotFoundError:
-        return b"absent\0"
+        return "absent"
     except NotAFile:
-        return b"not a file\0"
+        return "not a file"
     except TooLarge as e:
-        return f"too large: {e.size}\0".encode()
-    return f"{len(content)}\0".encode() + content
+        return f"too large: {e.size}"
 
 
 def _target(path: Path) -> bytes:
@@ -114,20 +122,33 @@ def _target(path: Path) -> bytes:
         return b""
 
 
-def fingerprint(files: Iterable[Path], options: dict[str, object]) -> str:
-    """The fingerprint of one output: its data files (in include order), options and package.
+def data_fingerprint(files: Iterable[Path], digests: Sequence[str | None] | None = None) -> str:
+    """The fingerprint of a document's data: each file by the file its path leads to (a link
+    pointed elsewhere leads to other bytes, and to other includes: an include is found beside
+    the file it is in, not beside the link to it) and the digest of its bytes, `digests` when
+    given (those of the bytes read and validated), else (or where one is None) those of the
+    file as it is now. A file
+    that does not exist is part of it too (a translation sidecar not made yet). OSError when a
+    file cannot be read."""
+    digest = hashlib.sha256()
+    for k, path in enumerate(files):
+        known = digests[k] if digests is not None else None
+        state = known if known is not None else _state(path)
+        digest.update(_target(path) + b"\0" + state.encode() + b"\0")
+    return digest.hexdigest()
 
-    The files are named by the paths they were opened by, and the fingerprint takes which file
-    each path leads to: a link pointed elsewhere leads to other bytes, and to other includes
-    (an include is found beside the file it is in, not beside the link to it). A file that does
-    not exist is part of it too (a translation sidecar not made yet): making it changes the
-    fingerprint. OSError when a file cannot be read."""
+
+def combined(data: str, options: dict[str, object]) -> str:
+    """The fingerprint of an output: its data's fingerprint, the options and this package."""
     digest = hashlib.sha256(package_fingerprint().encode())
-    for path in files:
-        digest.update(os.fsencode(path) + b"\0" + _target(path) + b"\0")
-        digest.update(_state(path))
+    digest.update(data.encode() + b"\0")
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     return digest.hexdigest()
+
+
+def fingerprint(files: Iterable[Path], options: dict[str, object]) -> str:
+    """The fingerprint of an output made from `files` as they are now."""
+    return combined(data_fingerprint(files), options)
 
 
 @dataclass
@@ -160,7 +181,7 @@ class Manifest:
                 return False
             return all(hashlib.sha256((self.folder / name).read_bytes()).hexdigest() == digest
                        for name, digest in entry["outputs"].items())
-        except (OSError, KeyError, TypeError):
+        except (OSError, KeyError, TypeError, ValueError):  # ValueError: a NUL in a damaged entry
             return False
 
     def record(self, key: str, files: Sequence[Path], inputs: str,

@@ -9,6 +9,7 @@ resource refused).
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Callable
@@ -45,3 +46,8 @@ def read_capped(path: Path, cap: int, *, follow: bool = True,
     if len(data) > cap:
         raise TooLarge(path, len(data))
     return data
+
+
+def content_digest(data: bytes) -> str:
+    """How fingerprints name a file's bytes."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()

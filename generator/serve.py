@@ -159,7 +159,8 @@ class Preview:
         before = next((d for d in self.status.documents if d.display == outcome.display), None)
         doc, _ = read_document(path, outcome.display)
         if doc is not None:
-            self._inputs[outcome.display] = tuple(doc.files)
+            # The links too: one pointed elsewhere is a change of the document.
+            self._inputs[outcome.display] = tuple(dict.fromkeys((*doc.files, *doc.opened)))
         else:  # unreadable now: keep watching what it included when it last could be read
             self._inputs[outcome.display] = (path, *self._inputs.get(outcome.display, ())[1:])
         languages = outcome.languages or (before.languages if before else ()) or self._built(path.stem)

@@ -81,7 +81,7 @@ def write(name: str, data: bytes) -> Path:
     from .output import write_atomic
 
     target = ready() / name
-    write_atomic(target, data, 0o600)
+    write_atomic(target, data, 0o600, durable=False)
     return target
 
 

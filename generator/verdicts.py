@@ -11,8 +11,9 @@ made of it.
 
 Only a document that loads, localizes and resolves is remembered (with its warnings, and the
 characters its fonts lack): an invalid one is checked again every time, since which files it
-includes is not known. Nor is a document one of whose files changed while it was checked (its
-modification time is not older than the check): the verdict might be of the file before.
+includes is not known. A data file is fingerprinted by the bytes the check read, so that a file
+saved while it was checked is seen as changed; the translations' record, read again, must not
+have changed (by its change time) since a second before the check began.
 The verdicts live in the user's cache (usercache.py), one table for every document checked: the
 `MAX_DOCUMENTS` most recently recorded of those whose data file still exists.
 """
@@ -27,12 +28,12 @@ from typing import Any
 
 from . import usercache
 from .errors import Position, Problem
-from .plan import fingerprint
+from .plan import combined, data_fingerprint, fingerprint
 
 FILE = "checks-v1.json"  # the name changes with the format: an old one is never misread
 MAX_DOCUMENTS = 1000
-# A file's modification time is the kernel's coarse clock, a tick behind the fine one a check
-# starts by: a file written just after the start may look written just before it.
+# A file's change time comes from the kernel's coarse clock, and a network file system's from
+# another machine's: a file changed just after a check began may look changed just before.
 SETTLED_NS = 1_000_000_000
 _OPTIONS: dict[str, object] = {"check": 1}
 
@@ -114,20 +115,23 @@ class Verdicts:
             return None
         return entry.verdict
 
-    def record(self, path: Path, display: str, files: Sequence[tuple[Path, Path]], verdict: Verdict,
-               since_ns: int) -> None:
-        """Remember a verdict found, since `since_ns` (time.time_ns()), from `files`: each by
-        the path it was opened by and the file it led to."""
+    def record(self, path: Path, display: str, files: Sequence[tuple[Path, Path]],
+               digests: Sequence[str | None], verdict: Verdict, since_ns: int) -> None:
+        """Remember a verdict found from `files`, each by the path it was opened by and the file
+        it led to, with the digest of the bytes the check read (None: a file the check does not
+        say, read again now; it must not have changed since the check began, `since_ns`)."""
         try:
-            for opened, real in files:
+            inputs = combined(data_fingerprint([opened for opened, _ in files], digests), _OPTIONS)
+            # Asked after the fingerprint was taken: a change before it is seen here.
+            for (opened, real), digest in zip(files, digests, strict=True):
                 if opened.resolve() != real:
                     return  # a link pointed elsewhere while the document was checked
-                try:
-                    if os.stat(opened).st_mtime_ns >= since_ns - SETTLED_NS:
-                        return  # changed while it was checked, or just before
-                except FileNotFoundError:
-                    pass
-            inputs = fingerprint([opened for opened, _ in files], _OPTIONS)
+                if digest is None:
+                    try:
+                        if os.stat(opened).st_ctime_ns >= since_ns - SETTLED_NS:
+                            return  # it may have changed after the check read it
+                    except FileNotFoundError:
+                        pass
         except (OSError, ValueError, RuntimeError):  # unreadable, a loop of links
             return
         entry = Remembered(tuple(str(opened) for opened, _ in files), inputs, verdict)

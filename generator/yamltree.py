@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import Collector, DataError, Position, Problem
-from .reading import NotAFile, TooLarge, read_capped
+from .reading import NotAFile, TooLarge, content_digest, read_capped
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
@@ -80,7 +80,15 @@ def read(path: Path, display: str) -> tuple[Mapping, tuple[Problem, ...]]:
     its other problems are reported in the same run; what stops the reading (bad YAML, bad
     encoding, an alias, not one mapping, a file or a tree over the caps) raises DataError.
     """
-    return read_text(_decode(_read_capped(path, Position(display, 1, 1)), display), display)
+    return read_file(path, display)[:2]
+
+
+def read_file(path: Path, display: str) -> tuple[Mapping, tuple[Problem, ...], str]:
+    """The same as `read`, and the digest of the bytes read (reading.content_digest): what a
+    fingerprint records of the file as it was validated."""
+    raw = _read_capped(path, Position(display, 1, 1))
+    root, problems = read_text(_decode(raw, display), display)
+    return root, problems, content_digest(raw)
 
 
 def read_text(text: str, display: str) -> tuple[Mapping, tuple[Problem, ...]]:

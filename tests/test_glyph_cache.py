@@ -115,7 +115,7 @@ def test_the_system_fonts_are_cached_per_face(cache_home: Path, reads: list[tupl
     assert sorted(faces) == [("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
                              ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC")]
     entries = json.loads(cache_home.read_text("utf-8"))["fonts"]
-    assert f"{CJK.folder}/NotoSerifCJK-Regular.ttc\tNoto Serif CJK SC" in entries
+    assert f"{CJK.folder}/NotoSerifCJK-Regular.ttc\0Noto Serif CJK SC" in entries
     _forget()
     reads.clear()
     assert glyphs.missing("白俄罗斯 თ") == ["თ"]

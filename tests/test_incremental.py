@@ -104,6 +104,25 @@ def test_an_include_link_pointed_at_another_file_rebuilds(tmp_path: Path) -> Non
     assert "Another source" in html(out, "a").read_text("utf-8")
 
 
+def test_a_file_saved_during_the_build_is_built_again(data: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    prepare = build_module.prepare
+    edited = DOC.format(name="a", include="include: [shared.yaml]\n").replace("Text of", "Edited")
+
+    def saved_meanwhile(path: Path, display: str) -> object:
+        done = prepare(path, display)
+        (data / "a.yaml").write_text(edited, "utf-8")  # saved after it was read
+        return done
+
+    monkeypatch.setattr(build_module, "prepare", saved_meanwhile)
+    build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    monkeypatch.undo()
+    assert "Edited" not in html(out, "a").read_text("utf-8")  # made from what was read
+    assert built(build([data / "a.yaml"], out, formats=["html"], jobs=1)) == {"a": "built"}
+    assert "Edited" in html(out, "a").read_text("utf-8")
+
+
 def test_the_manifest_names_files_by_the_paths_they_were_opened_by(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build([data / "a.yaml"], out, formats=["html"], jobs=1)

@@ -238,3 +238,7 @@ def test_a_damaged_translations_record_is_a_problem_at_its_place(tmp_path: Path,
         record.write_text(content + "\n", "utf-8")
     report = check([data], remember=False)
     assert [str(p) for p in report.outcomes[0].problems] == [f"{record}:{problem}"]
+    # A build says the same, as a problem of the document's data (not a failure of the build).
+    report = build([data], tmp_path / "out", formats=["html"], jobs=1)
+    assert [str(p) for p in report.outcomes[0].problems] == [f"{record}:{problem}"]
+    assert report.outcomes[0].failure is None and report.exit_code == 1

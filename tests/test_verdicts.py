@@ -35,6 +35,9 @@ PIPELINE = ("yaml", "babel", "markdown_it", "icu", "generator.loader", "fontTool
 def remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A cache of the test's own; the path of the verdicts' file in it."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # A translations' record written by the test just before a check is remembered all the same
+    # (test_a_record_changed_while_it_is_checked_is_not_remembered keeps the guard).
+    monkeypatch.setattr(verdicts, "SETTLED_NS", 0)
     plan.package_fingerprint.cache_clear()
     yield tmp_path / "cache" / "factsheet" / verdicts.FILE
     plan.package_fingerprint.cache_clear()
@@ -52,14 +55,6 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(stage, "prepare", counted)
     return calls
-
-
-def settled(*paths: Path) -> None:
-    """As if written a minute ago: a file written within a second of its check (it may have
-    changed while it was read) is not remembered."""
-    past = time.time() - 60
-    for path in paths:
-        os.utime(path, (past, past))
 
 
 def _kept(remembered: Path) -> list[str]:
@@ -86,7 +81,6 @@ def folder(tmp_path: Path) -> Path:
         "en: Belarus against human trafficking"), "utf-8")
     (data / "georgian.yaml").write_text(GEORGIAN, "utf-8")
     (data / "broken.yaml").write_text("title: [unclosed\n", "utf-8")
-    settled(*data.iterdir())
     return data
 
 
@@ -112,6 +106,9 @@ def test_an_unchanged_document_is_not_loaded_again_and_says_the_same(
 def test_an_unchanged_folder_is_checked_without_loading_the_pipeline(tmp_path: Path, folder: Path) -> None:
     (folder / "broken.yaml").unlink()
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    # The translations' record, just written, is believed unchanged a second after (a new process
+    # has the guard of verdicts.SETTLED_NS).
+    time.sleep(1.1)
     cold = run_importing(["check", str(folder)], PIPELINE, env)
     warm = run_importing(["check", str(folder)], PIPELINE, env)
     assert cold.imported[:4] == PIPELINE[:4]  # the probe sees them when they are loaded
@@ -122,7 +119,6 @@ def test_an_unchanged_folder_is_checked_without_loading_the_pipeline(tmp_path: P
 
 def test_a_changed_data_file_is_checked_again(folder: Path, loads: list[str]) -> None:
     (folder / "georgian.yaml").write_text(GEORGIAN.replace("თბილისი", "Tbilisi"), "utf-8")
-    settled(folder / "georgian.yaml")
     check(str(folder / "georgian.yaml"))
     check(str(folder / "georgian.yaml"))
     assert loads == ["georgian.yaml"]  # remembered
@@ -158,7 +154,6 @@ def test_a_translation_made_or_changed_checks_the_document_again(tmp_path: Path,
         "en: Belarus' role in the global fight against human trafficking",
         "en: Belarus against human trafficking"), "utf-8")
     sidecar = tmp_path / "first.i18n.json"
-    settled(data, sidecar)
     assert "the ru text of title is stale" in check(str(data))[2]
     assert "the ru text of title is stale" in check(str(data))[2]
     assert loads == ["first.yaml", "first.yaml"]  # the first check and the one after the edit
@@ -173,7 +168,6 @@ def test_other_system_fonts_check_again(tmp_path: Path, monkeypatch: pytest.Monk
     data = tmp_path / "d.yaml"
     data.write_text("title: {en: Beijing, ru: Пекин}\nlanguages: [en, ru]\nsections:\n"
                     "  - text: {en: 北京, ru: Пекин}\n", "utf-8")
-    settled(data)
     monkeypatch.delenv(CJK.variable, raising=False)
     assert check(str(data))[0] == 0
     assert check(str(data))[0] == 0 and loads == ["d.yaml"]
@@ -192,6 +186,7 @@ def test_the_same_file_named_otherwise_has_its_own_verdict(tmp_path: Path, loads
     monkeypatch.chdir(tmp_path)
     assert check("georgian.yaml")[2].startswith("georgian.yaml:5:11: ")
     assert check(str(data))[2].startswith(f"{data}:5:11: ")
+    assert check("georgian.yaml")[2].startswith("georgian.yaml:5:11: ")  # remembered
     assert loads == ["georgian.yaml", "georgian.yaml"]
 
 
@@ -284,11 +279,9 @@ def test_the_cache_file_stays_under_its_size_by_forgetting_the_oldest(
 
 
 def _link(link: Path, target: Path) -> None:
-    """Point `link` at `target`, as `ln -sfn` does; the link made a minute ago."""
+    """Point `link` at `target`, as `ln -sfn` does."""
     link.unlink(missing_ok=True)
     link.symlink_to(target)
-    past = time.time() - 60
-    os.utime(link, (past, past), follow_symlinks=False)
 
 
 VALID = 'title: {en: T, ru: Т}\nlanguages: [en, ru]\nsections:\n  - text: {en: "A text.", ru: "Текст."}\n'
@@ -299,7 +292,6 @@ def test_a_link_pointed_at_another_file_is_checked_again(tmp_path: Path, loads: 
     for name, text in (("a", VALID), ("b", CITES)):
         (tmp_path / name).mkdir()
         (tmp_path / name / "doc.yaml").write_text(text, "utf-8")
-        settled(tmp_path / name / "doc.yaml")
     data = tmp_path / "data"
     data.mkdir()
     _link(data / "doc.yaml", Path("../a/doc.yaml"))
@@ -321,7 +313,6 @@ def test_an_include_pointed_at_another_file_is_checked_again(tmp_path: Path, loa
     main = tmp_path / "main.yaml"
     main.write_text(VALID.replace("A text.", "A text [@s].").replace("Текст.", "Текст [@s].")
                     + "include: [common.yaml]\n", "utf-8")
-    settled(main, shared / "good.yaml", shared / "bad.yaml")
     _link(tmp_path / "common.yaml", shared / "good.yaml")
     assert check(str(main))[0] == 0
     assert check(str(main))[0] == 0 and loads == ["main.yaml"]
@@ -335,7 +326,6 @@ def test_a_file_changed_while_it_is_checked_is_not_remembered(tmp_path: Path, lo
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "doc.yaml"
     data.write_text(VALID, "utf-8")
-    settled(data)
     prepare = stage.prepare
 
     def edited_meanwhile(path: Path, display: str) -> stage.Prepared:
@@ -377,7 +367,6 @@ def test_an_include_replaced_by_a_pipe_is_never_waited_for(tmp_path: Path) -> No
     (tmp_path / "inc.yaml").write_text("title: {en: I, ru: И}\nlanguages: [en, ru]\nsections: []\n", "utf-8")
     main = tmp_path / "main.yaml"
     main.write_text(VALID + "include: [inc.yaml]\n", "utf-8")
-    settled(main, tmp_path / "inc.yaml")
     assert check(str(main))[0] == 0
     (tmp_path / "inc.yaml").unlink()
     os.mkfifo(tmp_path / "inc.yaml")
@@ -394,13 +383,40 @@ def test_a_new_version_of_a_library_checks_again(tmp_path: Path, loads: list[str
     library = tmp_path / "lib" / "factsheet_test_library"
     library.mkdir(parents=True)
     (library / "__init__.py").write_text("", "utf-8")
+    (tmp_path / "lib" / "factsheet_test_library-1.0.dist-info").mkdir()
     monkeypatch.syspath_prepend(str(tmp_path / "lib"))
     monkeypatch.setattr(plan, "LIBRARIES", (*plan.LIBRARIES, "factsheet_test_library"))
     plan.package_fingerprint.cache_clear()
     check(str(SAMPLE))
     check(str(SAMPLE))
     assert loads == ["sample.yaml"]
-    (library / "__init__.py").write_text("VERSION = 2\n", "utf-8")  # installed anew
+    (tmp_path / "lib" / "factsheet_test_library-1.0.dist-info").rename(
+        tmp_path / "lib" / "factsheet_test_library-2.0.dist-info")  # pip installed version 2.0
     plan.package_fingerprint.cache_clear()
     check(str(SAMPLE))
     assert loads == ["sample.yaml", "sample.yaml"]
+
+
+def test_a_record_changed_while_it_is_checked_is_not_remembered(tmp_path: Path, loads: list[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "first.yaml"
+    shutil.copy(FIRST, data)
+    import_po(export(data, "ru", tmp_path / "po"))
+    data.write_text(data.read_text("utf-8").replace(
+        "en: Belarus' role in the global fight against human trafficking",
+        "en: Belarus against human trafficking"), "utf-8")
+    sidecar = tmp_path / "first.i18n.json"
+    stale = sidecar.read_bytes()
+    sidecar.unlink()  # no record: nothing stale
+    stale_problems = stage._stale
+
+    def recorded_meanwhile(doc: object) -> list[str]:
+        found = stale_problems(doc)  # type: ignore[arg-type]
+        sidecar.write_bytes(stale)  # `translate import` ran after the check read the record
+        return found
+
+    monkeypatch.setattr(stage, "_stale", recorded_meanwhile)
+    assert check(str(data)) == (0, f"{data}: ok\n", "")
+    monkeypatch.setattr(stage, "_stale", stale_problems)
+    assert "the ru text of title is stale" in check(str(data))[2]  # not the remembered "ok"
+    assert loads == ["first.yaml", "first.yaml"]
