@@ -178,11 +178,9 @@ def check(paths: Sequence[str | Path], *, strict: bool = False, remember: bool =
     for path, display in discover(paths):
         verdict = verdicts.get(path, display) if remember else None
         if verdict is None:
-            since = time.time_ns()
-            verdict, doc = _judge(path, display)
-            if remember and doc is not None:
-                files, digests = _drawn_from(doc)
-                verdicts.record(path, display, files, digests, verdict, since)
+            verdict, drawn = _judge(path, display)
+            if remember and drawn is not None:
+                verdicts.record(path, display, *drawn, verdict)
         outcomes.append(Outcome(display, problems=verdict.problems, warnings=list(verdict.warnings),
                                 strict=strict))
     if remember:
@@ -190,8 +188,14 @@ def check(paths: Sequence[str | Path], *, strict: bool = False, remember: bool =
     return Report(outcomes)
 
 
-def _judge(path: Path, display: str) -> tuple[Verdict, Document | None]:
-    """A document's problems and warnings, and the document (None when it is invalid)."""
+# Each file a document was made of, by the path it was opened by and the file that path led to,
+# and the digest of the bytes read of it.
+Drawn = tuple[list[tuple[Path, Path]], list[str]]
+
+
+def _judge(path: Path, display: str) -> tuple[Verdict, Drawn | None]:
+    """A document's problems and warnings, and what they were drawn from (None when it is
+    invalid: which files it includes is not known)."""
     from .glyphs import document_problems
     from .verdicts import Verdict
 
@@ -199,26 +203,28 @@ def _judge(path: Path, display: str) -> tuple[Verdict, Document | None]:
         prepared = prepare(path, display)
         # A build makes PDFs by default: what their fonts cannot print is invalid data.
         problems = tuple(document_problems(prepared.doc, prepared.doc.languages))
-        warnings = tuple(_stale(prepared.doc))
+        warnings, record = _stale(prepared.doc)
     except DataError as e:
         return Verdict(e.problems, ()), None
-    return Verdict(problems, warnings), prepared.doc
+    return Verdict(problems, tuple(warnings)), _drawn_from(prepared.doc, record)
 
 
-def _drawn_from(doc: Document) -> tuple[list[tuple[Path, Path]], list[str | None]]:
-    """Every file a check of `doc` read, by the path it was opened by and the file it led to,
-    and the digest of the bytes read (None for the translations' record: read apart)."""
+def _drawn_from(doc: Document, record: str) -> Drawn:
+    """The files of `doc` and its translations' record (`record`: the digest of what was read)."""
     from .translate import sidecar
 
     translations = sidecar(doc.path)
-    files = [*zip(doc.opened, doc.files, strict=True), (translations, translations.resolve())]
-    return files, [*doc.digests, None]
+    return ([*zip(doc.opened, doc.files, strict=True), (translations, translations.resolve())],
+            [*doc.digests, record])
 
 
-def _stale(doc: Document) -> list[str]:
-    from .translate import stale_problems
+def _stale(doc: Document) -> tuple[list[str], str]:
+    """The warnings of the translations made before their source changed, and the digest of the
+    translations' record they were found in."""
+    from .translate import read_record, stale_problems
 
-    return [str(p) for p in stale_problems(doc.path, doc.display, list(doc.languages))]
+    prints, record = read_record(doc.path, doc.display)
+    return [str(p) for p in stale_problems(doc.path, doc.display, list(doc.languages), prints)], record
 
 
 class Progress(Protocol):
@@ -261,12 +267,13 @@ class Checked:
     """A document validated whole (a Job's result), with its HTML editions made in memory."""
 
     outcome: Outcome  # its problems, or its languages and warnings
-    inputs: tuple[Path, ...]  # the data file and its includes, by the paths they were opened by
+    inputs: tuple[Path, ...]  # its files by the paths they were opened by: data, includes, record
     digest: str  # their data's fingerprint (plan.data_fingerprint), as validated
     html: tuple[tuple[str, Path, bytes], ...]  # (language, path, HTML)
     edition_warnings: tuple[tuple[str, tuple[str, ...]], ...]  # (language, warnings), in order
     pdfs: tuple[str, ...]  # the languages of the PDFs to make
     weight: int  # the data's size: the larger document's editions are scheduled first
+    recorded: str = ""  # the fingerprint of `inputs` as read, for the manifest (when valid)
 
 
 @dataclass(frozen=True)
@@ -336,8 +343,9 @@ def build(paths: Sequence[str | Path], output: Path = Path("output"),
             job = Job(path, display, folder.path, tuple(langs) if langs else None, tuple(formats), pdf,
                       strict)
             if not force and manifest.is_current(job.key, options_of(job)):
-                entry = manifest.documents[job.key]
-                done(job.key, Outcome(display, skipped=True, languages=tuple(entry.get("languages", ()))))
+                kept = manifest.documents[job.key].get("languages")
+                languages = tuple(x for x in kept if isinstance(x, str)) if isinstance(kept, list) else ()
+                done(job.key, Outcome(display, skipped=True, languages=languages))
             else:
                 todo.append(job)
         workers = jobs or os.cpu_count() or 1
@@ -424,7 +432,7 @@ def _finish(state: _Building, folder: OutputFolder, manifest: Manifest) -> Outco
         manifest.documents.pop(job.key, None)
         return outcome
     outcome.written = [path for path, _ in files]
-    manifest.record(job.key, checked.inputs, combined(checked.digest, options_of(job)), files)
+    manifest.record(job.key, checked.inputs, combined(checked.recorded, options_of(job)), files)
     manifest.documents[job.key]["languages"] = list(outcome.languages)
     return outcome
 
@@ -497,6 +505,7 @@ def _prepared(job: Job, expected: str | None = None) -> tuple[Prepared, str]:
 def check_document(job: Job) -> Checked:
     """Validate one document whole and make its HTML editions in memory; nothing is written."""
     from .glyphs import document_problems, printed_text, rendering_problems
+    from .plan import data_fingerprint
     from .render import PrintSetup, render
 
     outcome = Outcome(job.display, strict=job.strict)
@@ -522,10 +531,16 @@ def check_document(job: Job) -> Checked:
             outcome.problems = tuple(sorted(set(problems)))
             return Checked(outcome, doc.opened, digest, (), (), (), 0)
     try:
-        outcome.warnings.extend(_stale(doc))
+        stale, record = _stale(doc)
     except DataError as e:  # its translations' record cannot be read
         outcome.problems = e.problems
         return Checked(outcome, doc.opened, digest, (), (), (), 0)
+    outcome.warnings.extend(stale)
+    # The manifest's files: the record's too (a stale translation is a warning, under --strict
+    # an error; a damaged record a problem).
+    files, digests = _drawn_from(doc, record)
+    inputs, recorded = tuple(opened for opened, _ in files), data_fingerprint(
+        [opened for opened, _ in files], digests)
     html = []
     try:
         for resolved in editions:
@@ -537,8 +552,9 @@ def check_document(job: Job) -> Checked:
         return Checked(outcome, doc.opened, digest, (), (), (), 0)
     pdfs = langs if "pdf" in job.formats else ()
     weight = sum(len(f.read_bytes()) for f in doc.files) if pdfs else 0
-    return Checked(outcome, doc.opened, digest, tuple(html),
-                   tuple((r.edition.lang, tuple(r.edition.warnings)) for r in editions), pdfs, weight)
+    return Checked(outcome, inputs, digest, tuple(html),
+                   tuple((r.edition.lang, tuple(r.edition.warnings)) for r in editions), pdfs, weight,
+                   recorded)
 
 
 def print_edition(task: EditionJob) -> EditionMade:

@@ -111,6 +111,9 @@ class _Loader:
         except DataError as e:
             self.problems.extend(e.problems)
             return None
+        if path.resolve() != real:  # a link pointed elsewhere while it was read: which file's bytes?
+            self.problems.add(Position(display, 1, 1), "the file was replaced while it was read; try again")
+            return None
         self.problems.extend(found)
         f = _File(real, display, path.absolute(), digest)
         self._read_file(f, root)

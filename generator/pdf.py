@@ -81,7 +81,7 @@ def fontconfig_file() -> Path:
     try:
         usercache.ready()
         if not path.is_file():
-            usercache.write(name, config.encode())
+            usercache.write(name, config.encode(), durable=True)  # reused by its name alone
     except usercache.Untrusted as e:
         raise RenderError(f"the cache folder {base} is not a folder of this user's that only they "
                           "can write into: remove it, or set XDG_CACHE_HOME") from e
@@ -90,7 +90,7 @@ def fontconfig_file() -> Path:
     except OutputError as e:
         cause = e.__cause__
         raise RenderError(f"cannot write the font configuration {path}: "
-                          f"{cause.strerror if isinstance(cause, OSError) else e}") from e
+                          f"{(cause.strerror or cause) if isinstance(cause, OSError) else e}") from e
     return path
 
 

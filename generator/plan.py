@@ -1,8 +1,9 @@
 """Build plans: which outputs a build makes, which are already up to date, and who makes them.
 
 A manifest in the output folder records, for each output, a fingerprint of everything it
-depends on (its data file and includes, the templates, catalogs, fonts and tables of the
-package, the package version, the options) and of the bytes written. An output whose
+depends on (its data file, includes and translations' record as they were read, the templates,
+catalogs, fonts, tables and code of the package, the versions of Python and of the libraries,
+the system's CJK fonts, the options) and of the bytes written. An output whose
 fingerprint is unchanged and whose file is still the one written is skipped.
 """
 
@@ -13,6 +14,7 @@ import heapq
 import importlib.util
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +36,12 @@ from .reading import NotAFile, TooLarge, content_digest, read_capped
 MANIFEST = ".factsheet-manifest.json"
 MAX_FINGERPRINTED = 64 * 1024 * 1024  # bytes: more than any file a document may read
 LIBRARIES = ("babel", "yaml", "markdown_it", "icu", "pycountry", "polib", "jinja2", "weasyprint", "fontTools")
+# The distributions that read, localize and print (those of LIBRARIES and what they use), by
+# normalized name: upgrading a linter or a test tool rebuilds nothing.
+DISTRIBUTIONS = frozenset({
+    "babel", "pyyaml", "markdown-it-py", "mdurl", "pyicu", "pycountry", "polib", "jinja2", "markupsafe",
+    "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "webencodings", "pyphen", "fonttools",
+    "brotli", "zopfli", "pillow", "cffi", "pycparser"})
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,7 +78,9 @@ def package_fingerprint() -> str:
     # (found without importing them; the same on every machine of a cluster that has them).
     digest.update(f"python\0{'.'.join(map(str, sys.version_info[:3]))}\0".encode())
     for folder in sorted(_library_folders()):
-        digest.update("\0".join(sorted(n for n in _listing(folder) if n.endswith(".dist-info"))).encode())
+        names = sorted(n for n in _listing(folder) if n.endswith(".dist-info")
+                       and re.sub(r"[-_.]+", "-", n.partition("-")[0]).lower() in DISTRIBUTIONS)
+        digest.update(f"{folder}\0{chr(0).join(names)}\0\0".encode())
     # The system's fonts that print some scripts (Noto CJK): a new version of their package, or
     # FACTSHEET_CJK_FONTS naming another folder, rebuilds. Their size, not their bytes (the four
     # collections weigh 100 MB) nor their time (a cluster's machines installed them apart).
@@ -176,12 +186,16 @@ class Manifest:
         entry = self.documents.get(key)
         if not isinstance(entry, dict):
             return False
+        files, inputs, outputs = entry.get("files"), entry.get("inputs"), entry.get("outputs")
+        if not (isinstance(files, list) and all(isinstance(f, str) for f in files)
+                and isinstance(inputs, str) and isinstance(outputs, dict)):
+            return False  # a damaged entry: the document is built again
         try:
-            if fingerprint([Path(f) for f in entry["files"]], options) != entry["inputs"]:
+            if fingerprint([Path(f) for f in files], options) != inputs:
                 return False
-            return all(hashlib.sha256((self.folder / name).read_bytes()).hexdigest() == digest
-                       for name, digest in entry["outputs"].items())
-        except (OSError, KeyError, TypeError, ValueError):  # ValueError: a NUL in a damaged entry
+            return all(isinstance(name, str) and hashlib.sha256((self.folder / name).read_bytes()).hexdigest()
+                       == digest for name, digest in outputs.items())
+        except (OSError, ValueError):  # ValueError: a NUL in a damaged entry
             return False
 
     def record(self, key: str, files: Sequence[Path], inputs: str,

@@ -29,7 +29,7 @@ from .errors import DataError, Position, Problem
 from .i18n import locale_of
 from .markup import parse
 from .model import Text
-from .reading import TooLarge, read_capped
+from .reading import TooLarge, content_digest, read_capped
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, read, read_text
 
 PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
@@ -122,12 +122,18 @@ Fingerprints = dict[str, dict[str, dict[str, str]]]  # path → language → {fi
 def read_fingerprints(data: Path, display: str | None = None) -> Fingerprints:
     """The fingerprints kept beside `data` (none when there is no sidecar); DataError, naming the
     sidecar as `display` names the data, when it cannot be read as one."""
+    return read_record(data, display)[0]
+
+
+def read_record(data: Path, display: str | None = None) -> tuple[Fingerprints, str]:
+    """The same, and the digest of the bytes read (`absent` without a sidecar), as plan.py
+    fingerprints a file."""
     path = sidecar(data)
     start = Position(str(sidecar(Path(display))) if display else str(path), 1, 1)
     try:
         raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
-        return {}
+        return {}, "absent"
     except TooLarge as e:
         raise DataError([Problem(start, f"the translations' record is {e.size:,} bytes; it may have at "
                                         f"most {MAX_FILE_BYTES:,}")]) from None
@@ -140,7 +146,7 @@ def read_fingerprints(data: Path, display: str | None = None) -> Fingerprints:
         raise DataError([Problem(where, "the translations' record is damaged (not JSON in UTF-8): "
                                         "restore it from version control, or delete it (then no "
                                         "translation is known to be stale)")]) from None
-    return loaded if isinstance(loaded, dict) else {}
+    return (loaded if isinstance(loaded, dict) else {}), content_digest(raw)
 
 
 def _write_fingerprints(data: Path, prints: Fingerprints) -> None:
@@ -159,14 +165,17 @@ class State:
     previous: str | None  # the source text the translation was made from, when stale
 
 
-def states(data: Path, display: str, lang: str) -> tuple[str, list[State]]:
-    """The source language, and the state of each value's translation into `lang`."""
+def states(data: Path, display: str, lang: str,
+           prints: Fingerprints | None = None) -> tuple[str, list[State]]:
+    """The source language, and the state of each value's translation into `lang` (`prints`:
+    the sidecar's fingerprints, read already)."""
     root, _ = read(data, display)
     langs = languages(root)
     if not langs:
         raise DataError([Problem(root.pos, "languages must list the document's languages")])
     source = langs[0]
-    prints = read_fingerprints(data, display)
+    if prints is None:
+        prints = read_fingerprints(data, display)
     out = []
     for u in units(root):
         src = u.fingerprint_text(source)
@@ -179,11 +188,14 @@ def states(data: Path, display: str, lang: str) -> tuple[str, list[State]]:
     return source, out
 
 
-def stale_problems(data: Path, display: str, langs: list[str]) -> list[Problem]:
+def stale_problems(data: Path, display: str, langs: list[str],
+                   prints: Fingerprints | None = None) -> list[Problem]:
     """A place and a message for each translation whose source text changed after it was made."""
+    if prints is None:
+        prints = read_fingerprints(data, display)
     problems = []
     for lang in langs[1:]:
-        source, found = states(data, display, lang)
+        source, found = states(data, display, lang, prints)
         for s in found:
             if s.stale and s.translated:
                 target = s.unit.node.get(lang)

@@ -75,13 +75,14 @@ def read(name: str) -> bytes | None:
         return None
 
 
-def write(name: str, data: bytes) -> Path:
+def write(name: str, data: bytes, durable: bool = False) -> Path:
     """Replace the cache file `name` with `data` whole; its path. Untrusted, OSError or
-    OutputError when it cannot be written."""
+    OutputError when it cannot be written. Not `durable`: after a crash the file may be empty
+    (unbelieved, and written again), which a file reused by its name alone must not be."""
     from .output import write_atomic
 
     target = ready() / name
-    write_atomic(target, data, 0o600, durable=False)
+    write_atomic(target, data, 0o600, durable=durable)
     return target
 
 

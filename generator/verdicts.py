@@ -11,16 +11,14 @@ made of it.
 
 Only a document that loads, localizes and resolves is remembered (with its warnings, and the
 characters its fonts lack): an invalid one is checked again every time, since which files it
-includes is not known. A data file is fingerprinted by the bytes the check read, so that a file
-saved while it was checked is seen as changed; the translations' record, read again, must not
-have changed (by its change time) since a second before the check began.
+includes is not known. Each file is fingerprinted by the bytes the check read, so that a file
+saved while it was checked is seen as changed by the next check.
 The verdicts live in the user's cache (usercache.py), one table for every document checked: the
 `MAX_DOCUMENTS` most recently recorded of those whose data file still exists.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +30,6 @@ from .plan import combined, data_fingerprint, fingerprint
 
 FILE = "checks-v1.json"  # the name changes with the format: an old one is never misread
 MAX_DOCUMENTS = 1000
-# A file's change time comes from the kernel's coarse clock, and a network file system's from
-# another machine's: a file changed just after a check began may look changed just before.
-SETTLED_NS = 1_000_000_000
 _OPTIONS: dict[str, object] = {"check": 1}
 
 
@@ -115,24 +110,16 @@ class Verdicts:
             return None
         return entry.verdict
 
-    def record(self, path: Path, display: str, files: Sequence[tuple[Path, Path]],
-               digests: Sequence[str | None], verdict: Verdict, since_ns: int) -> None:
+    def record(self, path: Path, display: str, files: Sequence[tuple[Path, Path]], digests: Sequence[str],
+               verdict: Verdict) -> None:
         """Remember a verdict found from `files`, each by the path it was opened by and the file
-        it led to, with the digest of the bytes the check read (None: a file the check does not
-        say, read again now; it must not have changed since the check began, `since_ns`)."""
+        it led to, with the digest of the bytes the check read of it."""
         try:
-            inputs = combined(data_fingerprint([opened for opened, _ in files], digests), _OPTIONS)
-            # Asked after the fingerprint was taken: a change before it is seen here.
-            for (opened, real), digest in zip(files, digests, strict=True):
+            for opened, real in files:
                 if opened.resolve() != real:
                     return  # a link pointed elsewhere while the document was checked
-                if digest is None:
-                    try:
-                        if os.stat(opened).st_ctime_ns >= since_ns - SETTLED_NS:
-                            return  # it may have changed after the check read it
-                    except FileNotFoundError:
-                        pass
-        except (OSError, ValueError, RuntimeError):  # unreadable, a loop of links
+            inputs = combined(data_fingerprint([opened for opened, _ in files], digests), _OPTIONS)
+        except (OSError, ValueError, RuntimeError):  # a loop of links
             return
         entry = Remembered(tuple(str(opened) for opened, _ in files), inputs, verdict)
         self.new[_key(path, display)] = entry.as_json()

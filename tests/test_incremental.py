@@ -123,11 +123,64 @@ def test_a_file_saved_during_the_build_is_built_again(data: Path, tmp_path: Path
     assert "Edited" in html(out, "a").read_text("utf-8")
 
 
+def test_a_damaged_translations_record_is_never_up_to_date(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    (data / "a.i18n.json").write_text("{", "utf-8")
+    report = build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    assert report.exit_code == 1
+    assert [str(p) for p in report.outcomes[0].problems] == [
+        f"{data}/a.i18n.json:1:2: the translations' record is damaged (not JSON in UTF-8): restore it "
+        "from version control, or delete it (then no translation is known to be stale)"]
+
+
+@pytest.mark.parametrize("damage", [
+    {"outputs": ["a"]}, {"files": "a.yaml"}, {"inputs": 1}, {"languages": 5}, {"files": ["a\0b"]}])
+def test_a_damaged_manifest_entry_builds_again(data: Path, tmp_path: Path, damage: dict[str, object]) -> None:
+    out = tmp_path / "out"
+    build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    next(iter(manifest.values())).update(damage)
+    (out / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+    report = build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    assert built(report) == {"a": "skipped" if "languages" in damage else "built"}
+
+
+def test_the_library_versions_in_the_fingerprint_are_the_pipeline_s(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    (site / "factsheet_test_library").mkdir(parents=True)
+    (site / "factsheet_test_library" / "__init__.py").write_text("", "utf-8")
+    for name in ("ruff-0.1.dist-info", "Babel-2.0.dist-info"):
+        (site / name).mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(plan, "LIBRARIES", (*plan.LIBRARIES, "factsheet_test_library"))
+    plan.package_fingerprint.cache_clear()
+    before = plan.package_fingerprint()
+    (site / "ruff-0.1.dist-info").rename(site / "ruff-0.2.dist-info")  # a linter upgraded
+    plan.package_fingerprint.cache_clear()
+    assert plan.package_fingerprint() == before
+    (site / "Babel-2.0.dist-info").rename(site / "Babel-2.1.dist-info")  # a library of the pipeline
+    plan.package_fingerprint.cache_clear()
+    assert plan.package_fingerprint() != before
+    plan.package_fingerprint.cache_clear()
+
+
 def test_the_manifest_names_files_by_the_paths_they_were_opened_by(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build([data / "a.yaml"], out, formats=["html"], jobs=1)
     entry = next(iter(json.loads((out / MANIFEST).read_text("utf-8")).values()))
-    assert entry["files"] == [str(data / "a.yaml"), str(data / "shared.yaml")]
+    assert entry["files"] == [str(data / "a.yaml"), str(data / "shared.yaml"), str(data / "a.i18n.json")]
+
+
+def test_a_build_from_another_folder_finds_the_same_files_up_to_date(data: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build([data / "a.yaml"], out, formats=["html"], jobs=1)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    report = build([Path("..") / "data" / "a.yaml"], out, formats=["html"], jobs=1)
+    assert built(report) == {"a": "skipped"}
 
 
 @pytest.mark.parametrize("change", ["output edited", "output deleted", "other options", "force"])

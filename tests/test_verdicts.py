@@ -35,9 +35,6 @@ PIPELINE = ("yaml", "babel", "markdown_it", "icu", "generator.loader", "fontTool
 def remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A cache of the test's own; the path of the verdicts' file in it."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    # A translations' record written by the test just before a check is remembered all the same
-    # (test_a_record_changed_while_it_is_checked_is_not_remembered keeps the guard).
-    monkeypatch.setattr(verdicts, "SETTLED_NS", 0)
     plan.package_fingerprint.cache_clear()
     yield tmp_path / "cache" / "factsheet" / verdicts.FILE
     plan.package_fingerprint.cache_clear()
@@ -106,9 +103,6 @@ def test_an_unchanged_document_is_not_loaded_again_and_says_the_same(
 def test_an_unchanged_folder_is_checked_without_loading_the_pipeline(tmp_path: Path, folder: Path) -> None:
     (folder / "broken.yaml").unlink()
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    # The translations' record, just written, is believed unchanged a second after (a new process
-    # has the guard of verdicts.SETTLED_NS).
-    time.sleep(1.1)
     cold = run_importing(["check", str(folder)], PIPELINE, env)
     warm = run_importing(["check", str(folder)], PIPELINE, env)
     assert cold.imported[:4] == PIPELINE[:4]  # the probe sees them when they are loaded
@@ -330,12 +324,14 @@ def test_a_file_changed_while_it_is_checked_is_not_remembered(tmp_path: Path, lo
 
     def edited_meanwhile(path: Path, display: str) -> stage.Prepared:
         done = prepare(path, display)
-        data.write_text(CITES, "utf-8")  # saved after it was read
+        data.write_text(CITES, "utf-8")  # saved after it was read,
+        past = time.time() - 3600
+        os.utime(data, (past, past))  # with the time it had (as `cp -p` keeps it)
         return done
 
     monkeypatch.setattr(stage, "prepare", edited_meanwhile)
     assert check(str(data))[0] == 0  # the verdict of the text as it was read
-    monkeypatch.undo()
+    monkeypatch.setattr(stage, "prepare", prepare)
     code, _, err = check(str(data))
     assert code == 1 and "'missing'" in err  # not the remembered "ok"
 
@@ -383,15 +379,14 @@ def test_a_new_version_of_a_library_checks_again(tmp_path: Path, loads: list[str
     library = tmp_path / "lib" / "factsheet_test_library"
     library.mkdir(parents=True)
     (library / "__init__.py").write_text("", "utf-8")
-    (tmp_path / "lib" / "factsheet_test_library-1.0.dist-info").mkdir()
+    (tmp_path / "lib" / "Babel-1.0.dist-info").mkdir()  # as if a Babel were installed there
     monkeypatch.syspath_prepend(str(tmp_path / "lib"))
     monkeypatch.setattr(plan, "LIBRARIES", (*plan.LIBRARIES, "factsheet_test_library"))
     plan.package_fingerprint.cache_clear()
     check(str(SAMPLE))
     check(str(SAMPLE))
     assert loads == ["sample.yaml"]
-    (tmp_path / "lib" / "factsheet_test_library-1.0.dist-info").rename(
-        tmp_path / "lib" / "factsheet_test_library-2.0.dist-info")  # pip installed version 2.0
+    (tmp_path / "lib" / "Babel-1.0.dist-info").rename(tmp_path / "lib" / "Babel-2.0.dist-info")  # upgraded
     plan.package_fingerprint.cache_clear()
     check(str(SAMPLE))
     assert loads == ["sample.yaml", "sample.yaml"]
@@ -410,7 +405,7 @@ def test_a_record_changed_while_it_is_checked_is_not_remembered(tmp_path: Path, 
     sidecar.unlink()  # no record: nothing stale
     stale_problems = stage._stale
 
-    def recorded_meanwhile(doc: object) -> list[str]:
+    def recorded_meanwhile(doc: object) -> tuple[list[str], str]:
         found = stale_problems(doc)  # type: ignore[arg-type]
         sidecar.write_bytes(stale)  # `translate import` ran after the check read the record
         return found
