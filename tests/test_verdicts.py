@@ -64,18 +64,24 @@ def check(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def stale_first(data: Path, po: Path) -> Path:
+    """The first document at `data`, translated into Russian, then its English title edited: the
+    Russian title is stale."""
+    shutil.copy(FIRST, data)
+    import_po(export(data, "ru", po))
+    data.write_text(data.read_text("utf-8").replace(
+        "en: Belarus' role in the global fight against human trafficking",
+        "en: Belarus against human trafficking"), "utf-8")
+    return data
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """The first document with a stale Russian title (a warning), a document with a character
     the fonts lack (a problem found once loaded) and one that does not load (bad YAML)."""
     data = tmp_path / "data"
     data.mkdir()
-    first = data / "first.yaml"
-    shutil.copy(FIRST, first)
-    import_po(export(first, "ru", tmp_path / "po"))
-    first.write_text(first.read_text("utf-8").replace(
-        "en: Belarus' role in the global fight against human trafficking",
-        "en: Belarus against human trafficking"), "utf-8")
+    stale_first(data / "first.yaml", tmp_path / "po")
     (data / "georgian.yaml").write_text(GEORGIAN, "utf-8")
     (data / "broken.yaml").write_text("title: [unclosed\n", "utf-8")
     return data
@@ -394,12 +400,7 @@ def test_a_new_version_of_a_library_checks_again(tmp_path: Path, loads: list[str
 
 def test_a_record_changed_while_it_is_checked_is_not_remembered(tmp_path: Path, loads: list[str],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "first.yaml"
-    shutil.copy(FIRST, data)
-    import_po(export(data, "ru", tmp_path / "po"))
-    data.write_text(data.read_text("utf-8").replace(
-        "en: Belarus' role in the global fight against human trafficking",
-        "en: Belarus against human trafficking"), "utf-8")
+    data = stale_first(tmp_path / "first.yaml", tmp_path / "po")
     sidecar = tmp_path / "first.i18n.json"
     stale = sidecar.read_bytes()
     sidecar.unlink()  # no record: nothing stale
