@@ -180,7 +180,7 @@ def check(paths: Sequence[str | Path], *, strict: bool = False, remember: bool =
         if verdict is None:
             verdict, drawn = _judge(path, display)
             if remember and drawn is not None:
-                verdicts.record(path, display, *drawn, verdict)
+                verdicts.record(path, display, drawn, verdict)
         outcomes.append(Outcome(display, problems=verdict.problems, warnings=list(verdict.warnings),
                                 strict=strict))
     if remember:
@@ -188,9 +188,9 @@ def check(paths: Sequence[str | Path], *, strict: bool = False, remember: bool =
     return Report(outcomes)
 
 
-# Each file a document was made of, by the path it was opened by and the file that path led to,
+# Each file a document was made of: by the path it was opened by, the file that path led to,
 # and the digest of the bytes read of it.
-Drawn = tuple[list[tuple[Path, Path]], list[str]]
+Drawn = list[tuple[Path, Path, str]]
 
 
 def _judge(path: Path, display: str) -> tuple[Verdict, Drawn | None]:
@@ -214,8 +214,8 @@ def _drawn_from(doc: Document, record: str) -> Drawn:
     from .translate import sidecar
 
     translations = sidecar(doc.path)
-    return ([*zip(doc.opened, doc.files, strict=True), (translations, translations.resolve())],
-            [*doc.digests, record])
+    return [*zip(doc.opened, doc.files, doc.digests, strict=True),
+            (translations, translations.resolve(), record)]
 
 
 def _stale(doc: Document) -> tuple[list[str], str]:
@@ -268,7 +268,7 @@ class Checked:
 
     outcome: Outcome  # its problems, or its languages and warnings
     inputs: tuple[Path, ...]  # its files by the paths they were opened by: data, includes, record
-    digest: str  # their data's fingerprint (plan.data_fingerprint), as validated
+    digest: str  # the fingerprint of its data file and includes as validated (plan.read_fingerprint)
     html: tuple[tuple[str, Path, bytes], ...]  # (language, path, HTML)
     edition_warnings: tuple[tuple[str, tuple[str, ...]], ...]  # (language, warnings), in order
     pdfs: tuple[str, ...]  # the languages of the PDFs to make
@@ -478,17 +478,17 @@ def options_of(job: Job) -> dict[str, object]:
 
 def _prepared(job: Job, expected: str | None = None) -> tuple[Prepared, str]:
     """The document validated, and the fingerprint of its data as it was read and validated
-    (plan.data_fingerprint: the manifest records what was validated, not what the files became
+    (plan.read_fingerprint: the manifest records what was validated, not what the files became
     since); with `expected`, a RenderError when the data is no longer what the document's job
     validated."""
-    from .plan import data_fingerprint
+    from .plan import read_fingerprint
 
     cached = _PREPARED.get(job.key)
     if cached is not None and expected is not None and cached[0] == expected:
         return cached[1], expected
     try:
         prepared = prepare(job.path, job.display)
-        digest = data_fingerprint(prepared.doc.opened, prepared.doc.digests)
+        digest = read_fingerprint(zip(prepared.doc.files, prepared.doc.digests, strict=True))
     except (DataError, OSError) as e:
         if expected is None:
             raise
@@ -505,7 +505,7 @@ def _prepared(job: Job, expected: str | None = None) -> tuple[Prepared, str]:
 def check_document(job: Job) -> Checked:
     """Validate one document whole and make its HTML editions in memory; nothing is written."""
     from .glyphs import document_problems, printed_text, rendering_problems
-    from .plan import data_fingerprint
+    from .plan import read_fingerprint
     from .render import PrintSetup, render
 
     outcome = Outcome(job.display, strict=job.strict)
@@ -538,9 +538,9 @@ def check_document(job: Job) -> Checked:
     outcome.warnings.extend(stale)
     # The manifest's files: the record's too (a stale translation is a warning, under --strict
     # an error; a damaged record a problem).
-    files, digests = _drawn_from(doc, record)
-    inputs, recorded = tuple(opened for opened, _ in files), data_fingerprint(
-        [opened for opened, _ in files], digests)
+    drawn = _drawn_from(doc, record)
+    inputs = tuple(opened for opened, _, _ in drawn)
+    recorded = read_fingerprint((real, digest) for _, real, digest in drawn)
     html = []
     try:
         for resolved in editions:

@@ -132,20 +132,28 @@ def _target(path: Path) -> bytes:
         return b""
 
 
-def data_fingerprint(files: Iterable[Path], digests: Sequence[str | None] | None = None) -> str:
-    """The fingerprint of a document's data: each file by the file its path leads to (a link
-    pointed elsewhere leads to other bytes, and to other includes: an include is found beside
-    the file it is in, not beside the link to it) and the digest of its bytes, `digests` when
-    given (those of the bytes read and validated), else (or where one is None) those of the
-    file as it is now. A file
-    that does not exist is part of it too (a translation sidecar not made yet). OSError when a
-    file cannot be read."""
+def _data(states: Iterable[tuple[bytes, str]]) -> str:
     digest = hashlib.sha256()
-    for k, path in enumerate(files):
-        known = digests[k] if digests is not None else None
-        state = known if known is not None else _state(path)
-        digest.update(_target(path) + b"\0" + state.encode() + b"\0")
+    for target, state in states:
+        digest.update(target + b"\0" + state.encode() + b"\0")
     return digest.hexdigest()
+
+
+def data_fingerprint(files: Iterable[Path]) -> str:
+    """The fingerprint of a document's data as it is now: each file by the file its path leads
+    to (a link pointed elsewhere leads to other bytes, and to other includes: an include is
+    found beside the file it is in, not beside the link to it) and the digest of its bytes. A
+    file that does not exist is part of it too (a translation sidecar not made yet). OSError
+    when a file cannot be read."""
+    return _data((_target(path), _state(path)) for path in files)
+
+
+def read_fingerprint(read: Iterable[tuple[Path, str]]) -> str:
+    """The same of the files as they were read: each by the file it was (resolved) and the
+    digest of the bytes read (reading.content_digest, or `absent`). While nothing changes it is
+    `data_fingerprint` of the paths they were opened by; a file saved, or a link pointed
+    elsewhere, since it was read makes them differ."""
+    return _data((os.fsencode(real), digest) for real, digest in read)
 
 
 def combined(data: str, options: dict[str, object]) -> str:

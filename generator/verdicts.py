@@ -3,18 +3,18 @@
 A document's verdict (its problems and its warnings) follows from its data file and includes,
 its translations' sidecar (stale translations) and the package (code, catalogs, tables, bundled
 fonts, the system's CJK fonts, the libraries and Python): the build manifest's fingerprint of
-those (plan.py), taken through the paths the files were opened by and of which file each leads
-to. A check of a document whose fingerprint is that of a remembered verdict
-reports that verdict again without loading the document: a check of an unchanged folder
-imports no YAML, Babel, Markdown or ICU, and one where a file changed loads only the documents
-made of it.
+those (plan.py): each file by the file it was and the bytes the check read, looked up again
+through the path it was opened by. A check of a document whose fingerprint is that of a
+remembered verdict reports that verdict again without loading the document: a check of an
+unchanged folder imports no YAML, Babel, Markdown or ICU, and one where a file changed loads
+only the documents made of it.
 
 Only a document that loads, localizes and resolves is remembered (with its warnings, and the
 characters its fonts lack): an invalid one is checked again every time, since which files it
-includes is not known. Each file is fingerprinted by the bytes the check read, so that a file
-saved while it was checked is seen as changed by the next check.
-The verdicts live in the user's cache (usercache.py), one table for every document checked: the
-`MAX_DOCUMENTS` most recently recorded of those whose data file still exists.
+includes is not known. A file saved, or a link pointed elsewhere, while the document was
+checked is seen as changed by the next check. The verdicts live in the user's cache
+(usercache.py), one table for every document checked: the `MAX_DOCUMENTS` most recently
+recorded of those whose data file still exists.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 from . import usercache
 from .errors import Position, Problem
-from .plan import combined, data_fingerprint, fingerprint
+from .plan import combined, fingerprint, read_fingerprint
 
 FILE = "checks-v1.json"  # the name changes with the format: an old one is never misread
 MAX_DOCUMENTS = 1000
@@ -110,18 +110,12 @@ class Verdicts:
             return None
         return entry.verdict
 
-    def record(self, path: Path, display: str, files: Sequence[tuple[Path, Path]], digests: Sequence[str],
+    def record(self, path: Path, display: str, drawn: Sequence[tuple[Path, Path, str]],
                verdict: Verdict) -> None:
-        """Remember a verdict found from `files`, each by the path it was opened by and the file
-        it led to, with the digest of the bytes the check read of it."""
-        try:
-            for opened, real in files:
-                if opened.resolve() != real:
-                    return  # a link pointed elsewhere while the document was checked
-            inputs = combined(data_fingerprint([opened for opened, _ in files], digests), _OPTIONS)
-        except (OSError, ValueError, RuntimeError):  # a loop of links
-            return
-        entry = Remembered(tuple(str(opened) for opened, _ in files), inputs, verdict)
+        """Remember a verdict found from the files `drawn`: each by the path it was opened by,
+        the file it led to and the digest of the bytes the check read of it."""
+        inputs = combined(read_fingerprint((real, digest) for _, real, digest in drawn), _OPTIONS)
+        entry = Remembered(tuple(str(opened) for opened, _, _ in drawn), inputs, verdict)
         self.new[_key(path, display)] = entry.as_json()
 
     def save(self) -> None:
